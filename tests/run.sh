@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# The MedDev ERP test command (README, "Test").
+#
+# Full run (default): lint, a throwaway PostgreSQL cluster, a fresh database,
+# every project addon installed with its dependencies and demo data, every Odoo
+# test of the project's addons (TransactionCase and HttpCase tours in headless
+# Chromium), the pytest tests under tests/ against a running server, then an
+# uninstall check of each addon. Ends with one line "N passed, N failed".
+#
+# Options (development only; CI runs the default):
+#   --fast          reuse a cached cluster that already has the Odoo
+#                   dependencies installed (rebuilt when they change)
+#   --tags TAGS     Odoo --test-tags instead of every project test
+#   --no-lint       skip ruff and pylint-odoo
+#   --no-pytest     skip the pytest stage
+#   --no-uninstall  skip the uninstall check
+#   --keep          keep the cluster and print how to reach it
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ADDONS_DIR="$ROOT/addons"
+FAST=0 LINT=1 PYTEST=1 UNINSTALL=1 KEEP=0 TAGS=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --fast) FAST=1 ;;
+        --tags) TAGS="$2"; shift ;;
+        --no-lint) LINT=0 ;;
+        --no-pytest) PYTEST=0 ;;
+        --no-uninstall) UNINSTALL=0 ;;
+        --keep) KEEP=1 ;;
+        *) echo "unknown option $1 (see the header of tests/run.sh)"; exit 2 ;;
+    esac
+    shift
+done
+
+if ! python3 -c 'import odoo' 2>/dev/null; then
+    echo "python3 cannot import odoo: install Odoo 18.0 first, see README.md section 'Installing Odoo 18.0 without Docker'."
+    exit 1
+fi
+for tool in initdb pg_ctl; do
+    command -v "$tool" >/dev/null || { echo "$tool not found: install Debian's postgresql package (README.md, 'Test')."; exit 1; }
+done
+CHROME=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+[ -n "$CHROME" ] || { echo "No Chromium found: browser tours would be skipped silently. Install Debian's chromium (README.md, 'Test')."; exit 1; }
+
+PASSED=0 FAILED=0
+count() { PASSED=$((PASSED + $1)); FAILED=$((FAILED + $2)); }
+step() { printf '\n=== %s\n' "$*"; }
+
+step "Python requirements"
+python3 -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt" -r "$ROOT/tests/requirements.txt" 2>&1 \
+    | grep -v -e '^WARNING: Location' -e 'Running pip as the' || true
+
+# Odoo's own addons path, wherever the importable odoo package lives, after ours
+ODOO_ADDONS_PATH=$(cd /tmp && python3 -c 'from odoo.tools import config; config.parse_config([]); print(config["addons_path"])' 2>/dev/null | tail -1)
+ADDONS_PATH="$ADDONS_DIR,$ODOO_ADDONS_PATH"
+ADDONS=$(python3 "$ROOT/config/addons.py" "$ADDONS_DIR" names)
+DEPS=$(python3 "$ROOT/config/addons.py" "$ADDONS_DIR" deps)
+[ -n "$TAGS" ] || TAGS=$(python3 "$ROOT/config/addons.py" "$ADDONS_DIR" tags)
+echo "project addons: $ADDONS"
+
+if [ "$LINT" = 1 ]; then
+    step "Lint: ruff"
+    if (cd "$ROOT" && ruff check . && ruff format --check .); then count 1 0; else count 0 1; fi
+    step "Lint: pylint-odoo"
+    # shellcheck disable=SC2046
+    if (cd "$ROOT" && python3 -m pylint --rcfile=.pylintrc $(ls -d addons/*/)); then count 1 0; else count 0 1; fi
+fi
+
+# --- Throwaway PostgreSQL cluster -------------------------------------------
+WORK=$(mktemp -d /tmp/meddev-test.XXXXXX)
+chmod 755 "$WORK"
+PGRUN=()
+if [ "$(id -u)" = 0 ]; then
+    # initdb refuses to run as root: the cluster belongs to an unprivileged user.
+    PGOWNER=$(id -u postgres >/dev/null 2>&1 && echo postgres || echo nobody)
+    PGRUN=(runuser -u "$PGOWNER" --)
+    chown "$PGOWNER" "$WORK"
+fi
+PGDATA="$WORK/pgdata"
+PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+DB=meddev_test
+SERVER_PID=""
+
+pg() { "${PGRUN[@]}" "$@"; }
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    if [ "$KEEP" = 1 ]; then
+        echo "kept: PGHOST=$WORK PGPORT=$PGPORT PGUSER=odoo, database $DB, data dir $WORK/data"
+        return
+    fi
+    pg pg_ctl -D "$PGDATA" -m immediate stop >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_cluster() {
+    pg pg_ctl -D "$PGDATA" -l "$WORK/postgres.log" -w \
+        -o "-k $WORK -p $PGPORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >/dev/null || { cat "$WORK/postgres.log"; exit 1; }
+}
+
+odoo_cmd() {
+    python3 -m odoo --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo \
+        --data-dir="$WORK/data" --addons-path="$ADDONS_PATH" --http-interface=127.0.0.1 --http-port="$HTTP_PORT" \
+        --max-cron-threads=0 "$@"
+}
+
+DEPS_KEY=$(printf '%s|%s' "$DEPS" "$(python3 -c 'import odoo.release as r; print(r.serie, r.version_info)')" | sha1sum | cut -c1-12)
+CACHE="${MEDDEV_TEST_CACHE:-$HOME/.cache/meddev-test}/deps-$DEPS_KEY"
+if [ "$FAST" = 1 ] && [ -d "$CACHE/pgdata" ]; then
+    step "Cluster from the cached dependencies ($CACHE)"
+    cp -a "$CACHE/pgdata" "$PGDATA" && mkdir -p "$WORK/data" && cp -a "$CACHE/data/." "$WORK/data/"
+    chown -R "${PGOWNER:-$(id -un)}" "$PGDATA"
+    start_cluster
+    TEMPLATE_DB=meddev_deps
+else
+    step "Throwaway cluster in $WORK"
+    pg initdb -D "$PGDATA" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || exit 1
+    start_cluster
+    TEMPLATE_DB=""
+    if [ "$FAST" = 1 ]; then
+        step "Caching the dependencies ($DEPS)"
+        odoo_cmd -d meddev_deps -i "$DEPS" --stop-after-init --log-level=warn || exit 1
+        pg pg_ctl -D "$PGDATA" -w stop >/dev/null
+        mkdir -p "$CACHE" && rm -rf "$CACHE/pgdata" "$CACHE/data"
+        cp -a "$PGDATA" "$CACHE/pgdata" && cp -a "$WORK/data" "$CACHE/data"
+        start_cluster
+        TEMPLATE_DB=meddev_deps
+    fi
+fi
+if [ -n "$TEMPLATE_DB" ]; then
+    pg createdb -h "$WORK" -p "$PGPORT" -U odoo -T "$TEMPLATE_DB" "$DB" || exit 1
+    mkdir -p "$WORK/data/filestore" && cp -a "$WORK/data/filestore/$TEMPLATE_DB" "$WORK/data/filestore/$DB" 2>/dev/null
+fi
+
+# --- Odoo tests ---------------------------------------------------------------
+step "Install $ADDONS and run the Odoo tests ($TAGS)"
+ODOO_LOG="$WORK/odoo-tests.log"
+# The Docker init script installs the addons exactly as the docker setup does;
+# here it also runs the tests.
+MEDDEV_DB=$DB MEDDEV_ADDONS_DIR="$ADDONS_DIR" ODOO_BIN="python3 -m odoo" \
+    PGHOST="$WORK" PGPORT="$PGPORT" PGUSER=odoo \
+    bash "$ROOT/config/meddev-init.sh" \
+    --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo \
+    --data-dir="$WORK/data" --addons-path="$ADDONS_PATH" --http-interface=127.0.0.1 --http-port="$HTTP_PORT" \
+    --max-cron-threads=0 --test-enable --test-tags="$TAGS" --log-level=info 2>&1 | tee "$ODOO_LOG" \
+    | grep -E --line-buffered ' (ERROR|CRITICAL|WARNING) |odoo\.tests\.result|post-tests in|tests in [0-9.]+s'
+SUMMARY=$(grep -E '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$ODOO_LOG" | tail -1)
+if [ -n "$SUMMARY" ]; then
+    read -r T_FAILED T_ERRORS T_RUN < <(echo "$SUMMARY" | sed -E 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
+    count $((T_RUN - T_FAILED - T_ERRORS)) $((T_FAILED + T_ERRORS))
+    echo "Odoo tests: $SUMMARY"
+else
+    echo "Odoo tests: no test summary in the log (install failed?)"
+    count 0 1
+fi
+# Any ERROR or CRITICAL in the log that the test counts did not already report
+# (a failing install, a broken post-install hook) is a failure of its own.
+LOG_ERRORS=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$ODOO_LOG")
+if [ "$LOG_ERRORS" -gt 0 ] && [ "${T_FAILED:-0}" = 0 ] && [ "${T_ERRORS:-0}" = 0 ]; then
+    echo "the Odoo log has $LOG_ERRORS ERROR line(s):"
+    grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$ODOO_LOG" | head -20
+    count 0 1
+fi
+
+# --- pytest against a running server -----------------------------------------
+if [ "$PYTEST" = 1 ]; then
+    step "pytest tests/ against a running server"
+    odoo_cmd -d "$DB" --db-filter="^$DB\$" --log-level=warn >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 120); do
+        curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/web/login" && break
+        sleep 1
+    done
+    JUNIT="$WORK/pytest.xml"
+    (cd "$ROOT" && MEDDEV_URL="http://127.0.0.1:$HTTP_PORT" MEDDEV_DB="$DB" \
+        MEDDEV_PGHOST="$WORK" MEDDEV_PGPORT="$PGPORT" MEDDEV_DATA_DIR="$WORK/data" MEDDEV_ADDONS="$ADDONS" \
+        python3 -m pytest -q -p no:cacheprovider --junitxml="$JUNIT" tests)
+    PYTEST_RC=$?
+    if [ -f "$JUNIT" ]; then
+        read -r P_TESTS P_FAIL P_ERR P_SKIP < <(python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+s = root if root.tag == "testsuite" else root.find("testsuite")
+print(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))' "$JUNIT")
+        count $((P_TESTS - P_FAIL - P_ERR - P_SKIP)) $((P_FAIL + P_ERR))
+    fi
+    # pytest exits 5 when it collected nothing; anything else non-zero is a failure
+    if [ "$PYTEST_RC" != 0 ] && [ "$PYTEST_RC" != 5 ] && [ "${P_FAIL:-0}" = 0 ] && [ "${P_ERR:-0}" = 0 ]; then
+        count 0 1
+    fi
+    grep -E ' (ERROR|CRITICAL) ' "$WORK/server.log" | head -20
+    kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
+fi
+
+# --- Uninstall ------------------------------------------------------------------
+if [ "$UNINSTALL" = 1 ]; then
+    step "Uninstall each addon, last in the dependency chain first"
+    UNINSTALL_OUT="$WORK/uninstall.txt"
+    python3 "$ROOT/tests/tools/uninstall_check.py" --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo \
+        --data-dir="$WORK/data" --addons-path="$ADDONS_PATH" -d "$DB" --log-level=warn \
+        --addons="$ADDONS" | tee "$UNINSTALL_OUT"
+    count "$(grep -c '^PASS ' "$UNINSTALL_OUT")" "$(grep -c '^FAIL ' "$UNINSTALL_OUT")"
+    grep -q '^PASS \|^FAIL ' "$UNINSTALL_OUT" || count 0 1
+fi
+
+echo
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
