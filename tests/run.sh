@@ -192,7 +192,13 @@ print(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))' "$J
     if [ "$PYTEST_RC" != 0 ] && [ "$PYTEST_RC" != 5 ] && [ "${P_FAIL:-0}" = 0 ] && [ "${P_ERR:-0}" = 0 ]; then
         count 0 1
     fi
-    grep -E ' (ERROR|CRITICAL) ' "$WORK/server.log" | head -20
+    # A traceback behind an RPC call is logged as ERROR (UserError and
+    # AccessError only as WARNING): it fails the run like a failed test.
+    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$WORK/server.log"; then
+        echo "the server log has ERROR lines:"
+        grep -E -A5 '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$WORK/server.log" | head -40
+        count 0 1
+    fi
     kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
 fi
 
