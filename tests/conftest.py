@@ -30,6 +30,16 @@ class Rpc:
         return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
 
 
+def xmlid_to_res_id(rpc, xmlid):
+    """The database id behind an external id such as "md_udi_trace.group_md_user"."""
+    module, name = xmlid.split(".", 1)
+    domain = [("module", "=", module), ("name", "=", name)]
+    found = rpc("ir.model.data", "search_read", domain, fields=["res_id"])
+    if not found:
+        raise AssertionError(f"external id {xmlid} does not exist")
+    return found[0]["res_id"]
+
+
 @pytest.fixture(scope="session")
 def server():
     url, db = os.environ.get("MEDDEV_URL"), os.environ.get("MEDDEV_DB")
@@ -50,7 +60,7 @@ def login_as(server, admin):
 
     def make(login, groups):
         if login not in sessions:
-            group_ids = [admin("ir.model.data", "_xmlid_to_res_id", xmlid) for xmlid in groups]
+            group_ids = [xmlid_to_res_id(admin, xmlid) for xmlid in groups]
             existing = admin("res.users", "search", [("login", "=", login)])
             if not existing:
                 admin(

@@ -208,9 +208,14 @@ if [ "$UNINSTALL" = 1 ]; then
     UNINSTALL_OUT="$WORK/uninstall.txt"
     python3 "$ROOT/tests/tools/uninstall_check.py" --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo \
         --data-dir="$WORK/data" --addons-path="$ADDONS_PATH" -d "$DB" --log-level=warn \
-        --addons="$ADDONS" | tee "$UNINSTALL_OUT"
+        --addons="$ADDONS" 2>"$WORK/uninstall.log" | tee "$UNINSTALL_OUT"
     count "$(grep -c '^PASS ' "$UNINSTALL_OUT")" "$(grep -c '^FAIL ' "$UNINSTALL_OUT")"
     grep -q '^PASS \|^FAIL ' "$UNINSTALL_OUT" || count 0 1
+    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$WORK/uninstall.log"; then
+        echo "the uninstall log has ERROR lines:"
+        grep -E -A3 '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$WORK/uninstall.log" | head -30
+        count 0 1
+    fi
 fi
 
 echo

@@ -32,11 +32,11 @@ def uninstall(db, module):
     with odoo.modules.registry.Registry(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         record = env["ir.module.module"].search([("name", "=", module)])
-        own_models = env["ir.model.data"].search([("module", "=", module), ("model", "=", "ir.model")])
+        # Models the module defines (not the ones it only extends) lose their tables.
         own_tables = [
-            env[model]._table
-            for model in env["ir.model"].browse(own_models.mapped("res_id")).mapped("model")
-            if model in env and env[model]._auto and not env[model]._abstract
+            model._table
+            for model in env.registry.values()
+            if model._original_module == module and model._auto and not model._abstract
         ]
         record.button_immediate_uninstall()
     with odoo.modules.registry.Registry(db).cursor() as cr:

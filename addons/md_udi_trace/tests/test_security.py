@@ -25,6 +25,7 @@ class TestSecurityGroups(TransactionCase):
         inspector = new_test_user(self.env, "md_qi", groups="md_udi_trace.group_md_quality_inspector")
         self.assertNotIn(self.group("group_md_release_approver"), inspector.groups_id)
         self.assertIn(self.env.ref("stock.group_production_lot"), inspector.groups_id)
+        self.assertIn(self.env.ref("product.group_stock_packaging"), inspector.groups_id)
 
         regulatory = new_test_user(self.env, "md_ra", groups="md_udi_trace.group_md_regulatory")
         self.assertIn(self.group("group_md_user"), regulatory.groups_id)

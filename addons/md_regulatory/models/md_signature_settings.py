@@ -1,0 +1,31 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    md_signature_max_failures = fields.Integer(
+        string="Failed Attempts Before Lockout",
+        config_parameter="md_regulatory.signature_max_failures",
+        default=3,
+        help="Consecutive failed credential checks after which a user cannot sign until a security manager "
+        "unlocks them (21 CFR 11.300(d)).",
+    )
+    md_signature_idle_minutes = fields.Integer(
+        string="Signing Session Idle Time (minutes)",
+        config_parameter="md_regulatory.signature_idle_minutes",
+        default=15,
+        help="After this time without signing, the next signature asks for the login again, not only the "
+        "password (21 CFR 11.200(a)(1)). 0: always ask for both.",
+    )
+
+    @api.constrains("md_signature_max_failures", "md_signature_idle_minutes")
+    def _check_md_signature_settings(self):
+        for settings in self:
+            if settings.md_signature_max_failures < 1 or settings.md_signature_idle_minutes < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Allow at least one signing attempt, and an idle time of zero minutes or more."
+                    )
+                )

@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    """The controlled documents of a product, shown as their effective revision."""
+
+    _inherit = "product.template"
+
+    md_document_ids = fields.Many2many(
+        "md.document",
+        "md_document_product_template_rel",
+        string="Controlled Documents",
+        groups="md_udi_trace.group_md_user",
+    )
+    md_effective_document_count = fields.Integer(
+        string="Effective Documents",
+        compute="_compute_md_effective_document_count",
+        groups="md_udi_trace.group_md_user",
+    )
+
+    def _compute_md_effective_document_count(self):
+        for product in self:
+            product.md_effective_document_count = len(product.md_document_ids.effective_revision_id)
+
+    def action_md_view_documents(self):
+        self.ensure_one()
+        return self.env["md.document.revision"]._md_action_effective_revisions(self.md_document_ids)

@@ -1,0 +1,2 @@
+from . import md_sign_wizard
+from . import md_audit_reason_wizard

@@ -1,0 +1,323 @@
+"""Lot/serial genealogy queries: the one place that reads the genealogy links.
+
+Trace, recall scope, the device history record and the trace UI all call these
+functions, so they all follow the same links (ISO 13485:2016 7.5.9.1 and
+7.5.9.2, 21 CFR 820.65 and 820.184(d), EU MDR Art. 25 and Annex VII 4.5.5:
+the manufacturer can identify the components used in each unit and the
+consignee of each unit). Every function takes a database cursor and runs a
+fixed handful of statements whatever the depth of the genealogy.
+
+Links, oriented from the material that flows in to what it became:
+
+* manufacturing and repair: ``stock_move_line_consume_rel`` rows. Odoo
+  stores the input line in ``produce_line_id`` and the output line in
+  ``consume_line_id`` (an order's component lines -> its finished lines; the
+  parts of a repair -> the repaired unit's line; by-products consumed by an
+  unbuild -> the recovered lines);
+* unbuild: Odoo 18 writes no link for the unbuilt product itself, so the
+  unbuild order's lot (``mrp_unbuild.lot_id``) -> the lots of its done
+  recovered lines (``stock_move.unbuild_id``);
+* unit-level consumption: a component line with ``md_unit_lot_id`` went into
+  that finished unit only, and its order-level links are ignored;
+* parts removed or recycled by a repair (``stock_move.repair_line_type``
+  'remove'/'recycle') came out of the repaired unit: their link is reversed;
+* moves of the same lot (transfers, deliveries, returns, scraps) keep the lot
+  itself, so the lot is one node wherever it goes; its position is its quants.
+"""
+
+from odoo.tools import SQL
+
+DOWN = "down"
+UP = "up"
+
+# Repair lines whose part leaves the repaired unit instead of entering it.
+_REMOVED_PART = SQL("('remove', 'recycle')")
+
+
+def _down_pairs(frontier):
+    """(src, dst) lot pairs: ``dst`` was made from, or came out of, a ``src`` lot."""
+    return SQL(
+        """
+        SELECT ml.lot_id AS src, ml.md_unit_lot_id AS dst
+          FROM stock_move_line ml
+         WHERE ml.lot_id = ANY(%(f)s) AND ml.state = 'done' AND ml.md_unit_lot_id IS NOT NULL
+        UNION
+        SELECT ml.lot_id, out_ml.lot_id
+          FROM stock_move_line ml
+          JOIN stock_move m ON m.id = ml.move_id
+          JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = ml.id
+          JOIN stock_move_line out_ml ON out_ml.id = rel.consume_line_id
+         WHERE ml.lot_id = ANY(%(f)s) AND ml.state = 'done' AND ml.md_unit_lot_id IS NULL
+           AND out_ml.lot_id IS NOT NULL
+           AND m.repair_line_type IS DISTINCT FROM 'remove'
+           AND m.repair_line_type IS DISTINCT FROM 'recycle'
+        UNION
+        SELECT unit.lot_id, part.lot_id
+          FROM stock_move_line unit
+          JOIN stock_move_line_consume_rel rel ON rel.consume_line_id = unit.id
+          JOIN stock_move_line part ON part.id = rel.produce_line_id
+          JOIN stock_move pm ON pm.id = part.move_id
+         WHERE unit.lot_id = ANY(%(f)s) AND unit.state = 'done'
+           AND part.lot_id IS NOT NULL AND pm.repair_line_type IN %(removed)s
+        UNION
+        SELECT unbuild.lot_id, recovered.lot_id
+          FROM mrp_unbuild unbuild
+          JOIN stock_move m ON m.unbuild_id = unbuild.id
+          JOIN stock_move_line recovered ON recovered.move_id = m.id
+         WHERE unbuild.lot_id = ANY(%(f)s) AND unbuild.state = 'done'
+           AND recovered.state = 'done' AND recovered.lot_id IS NOT NULL
+        """,
+        f=frontier,
+        removed=_REMOVED_PART,
+    )
+
+
+def _up_pairs(frontier):
+    """(src, dst) lot pairs: ``src`` is a lot that ``dst`` was made from or came out of."""
+    return SQL(
+        """
+        SELECT ml.lot_id AS src, ml.md_unit_lot_id AS dst
+          FROM stock_move_line ml
+         WHERE ml.md_unit_lot_id = ANY(%(f)s) AND ml.state = 'done' AND ml.lot_id IS NOT NULL
+        UNION
+        SELECT inp.lot_id, out_ml.lot_id
+          FROM stock_move_line out_ml
+          JOIN stock_move_line_consume_rel rel ON rel.consume_line_id = out_ml.id
+          JOIN stock_move_line inp ON inp.id = rel.produce_line_id
+          JOIN stock_move im ON im.id = inp.move_id
+         WHERE out_ml.lot_id = ANY(%(f)s) AND out_ml.state = 'done'
+           AND inp.lot_id IS NOT NULL AND inp.state = 'done' AND inp.md_unit_lot_id IS NULL
+           AND im.repair_line_type IS DISTINCT FROM 'remove'
+           AND im.repair_line_type IS DISTINCT FROM 'recycle'
+        UNION
+        SELECT unit.lot_id, part.lot_id
+          FROM stock_move_line part
+          JOIN stock_move pm ON pm.id = part.move_id
+          JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = part.id
+          JOIN stock_move_line unit ON unit.id = rel.consume_line_id
+         WHERE part.lot_id = ANY(%(f)s) AND part.state = 'done'
+           AND unit.lot_id IS NOT NULL AND pm.repair_line_type IN %(removed)s
+        UNION
+        SELECT unbuild.lot_id, recovered.lot_id
+          FROM stock_move_line recovered
+          JOIN stock_move m ON m.id = recovered.move_id
+          JOIN mrp_unbuild unbuild ON unbuild.id = m.unbuild_id
+         WHERE recovered.lot_id = ANY(%(f)s) AND recovered.state = 'done'
+           AND unbuild.state = 'done' AND unbuild.lot_id IS NOT NULL
+        """,
+        f=frontier,
+        removed=_REMOVED_PART,
+    )
+
+
+def _pairs(direction, frontier):
+    if direction == DOWN:
+        return _down_pairs(frontier)
+    if direction == UP:
+        return _up_pairs(frontier)
+    raise ValueError(direction)
+
+
+def _next_column(direction):
+    """The column of a pair that is one step further in ``direction``."""
+    return SQL("dst") if direction == DOWN else SQL("src")
+
+
+def _lot_allowed(lot_alias, company_ids):
+    """Only lots without company or of ``company_ids`` (multi-company isolation)."""
+    if company_ids is None:
+        return SQL("TRUE")
+    return SQL(
+        "(%(lot)s.company_id IS NULL OR %(lot)s.company_id = ANY(%(companies)s))",
+        lot=SQL.identifier(lot_alias),
+        companies=list(company_ids),
+    )
+
+
+def trace_query(direction, lot_ids, company_ids=None):
+    """One recursive statement: ``(lot_id, product_id, level)`` of every lot reached.
+
+    A breadth-first walk whose rows carry the whole frontier and the set of lots
+    already visited, so each lot appears once, at its shortest distance, and
+    cycles (a component recovered by an unbuild and used again) end the walk.
+    The seeds themselves are not returned.
+    """
+    frontier = SQL("b.frontier")
+    return SQL(
+        """
+        WITH RECURSIVE bfs(level, frontier, visited) AS (
+            SELECT 0, %(seeds)s::int[], %(seeds)s::int[]
+          UNION ALL
+            SELECT b.level + 1, step.lots, b.visited || step.lots
+              FROM bfs b
+              CROSS JOIN LATERAL (
+                  SELECT ARRAY(
+                      SELECT p.%(next)s
+                        FROM (%(pairs)s) p
+                        JOIN stock_lot lot ON lot.id = p.%(next)s
+                       WHERE %(allowed)s
+                      EXCEPT
+                      SELECT unnest(b.visited)
+                  ) AS lots
+              ) step
+             WHERE cardinality(b.frontier) > 0
+        )
+        SELECT lot.id, lot.product_id, bfs.level
+          FROM bfs
+          CROSS JOIN LATERAL unnest(bfs.frontier) AS reached(lot_id)
+          JOIN stock_lot lot ON lot.id = reached.lot_id
+         WHERE bfs.level > 0
+         ORDER BY bfs.level, lot.id
+        """,
+        seeds=list(lot_ids),
+        next=_next_column(direction),
+        pairs=_pairs(direction, frontier),
+        allowed=_lot_allowed("lot", company_ids),
+    )
+
+
+def trace(cr, direction, lot_ids, company_ids=None):
+    """``[(lot_id, product_id, level)]`` of every lot reached from ``lot_ids``."""
+    if not lot_ids:
+        return []
+    cr.execute(trace_query(direction, lot_ids, company_ids))
+    return cr.fetchall()
+
+
+def links(cr, direction, lot_ids, company_ids=None):
+    """``[(src, dst)]`` lot pairs among ``lot_ids`` and their next step in ``direction``.
+
+    Called with the seeds plus everything :func:`trace` reached, it gives every
+    edge of the trace tree in one statement.
+    """
+    if not lot_ids:
+        return []
+    cr.execute(
+        SQL(
+            """
+            SELECT DISTINCT p.src, p.dst
+              FROM (%(pairs)s) p
+              JOIN stock_lot src_lot ON src_lot.id = p.src
+              JOIN stock_lot dst_lot ON dst_lot.id = p.dst
+             WHERE p.src <> p.dst AND %(src_allowed)s AND %(dst_allowed)s
+             ORDER BY p.src, p.dst
+            """,
+            pairs=_pairs(direction, SQL("%s::int[]", list(lot_ids))),
+            src_allowed=_lot_allowed("src_lot", company_ids),
+            dst_allowed=_lot_allowed("dst_lot", company_ids),
+        )
+    )
+    return cr.fetchall()
+
+
+def stock(cr, lot_ids, company_ids=None):
+    """``[(lot_id, location_id, quantity)]``: on-hand quants in internal locations."""
+    if not lot_ids:
+        return []
+    company_filter = SQL("TRUE") if company_ids is None else SQL("q.company_id = ANY(%s)", list(company_ids))
+    cr.execute(
+        SQL(
+            """
+            SELECT q.lot_id, q.location_id, SUM(q.quantity)
+              FROM stock_quant q
+              JOIN stock_location loc ON loc.id = q.location_id
+             WHERE q.lot_id = ANY(%s) AND loc.usage = 'internal' AND %s
+             GROUP BY q.lot_id, q.location_id
+            HAVING SUM(q.quantity) > 0
+             ORDER BY q.lot_id, q.location_id
+            """,
+            list(lot_ids),
+            company_filter,
+        )
+    )
+    return cr.fetchall()
+
+
+def customers(cr, lot_ids, company_ids=None):
+    """``[(partner_id, lot_id, quantity, picking_ids, date)]`` of the consignees.
+
+    Done moves of the lots into a customer location, net of the returns from a
+    customer location by the same partner; ``date`` is the last delivery.
+    Consignees who returned everything are left out.
+    """
+    if not lot_ids:
+        return []
+    company_filter = SQL("TRUE") if company_ids is None else SQL("ml.company_id = ANY(%s)", list(company_ids))
+    cr.execute(
+        SQL(
+            """
+            SELECT moves.partner_id, moves.lot_id, SUM(moves.qty),
+                   array_agg(DISTINCT moves.picking_id ORDER BY moves.picking_id)
+                       FILTER (WHERE moves.picking_id IS NOT NULL),
+                   MAX(moves.date) FILTER (WHERE moves.qty > 0)
+              FROM (
+                SELECT COALESCE(pick.partner_id, m.partner_id) AS partner_id,
+                       ml.lot_id, ml.picking_id, ml.date,
+                       CASE WHEN dest.usage = 'customer' THEN ml.quantity_product_uom
+                            ELSE -ml.quantity_product_uom END AS qty
+                  FROM stock_move_line ml
+                  JOIN stock_move m ON m.id = ml.move_id
+                  JOIN stock_location src ON src.id = ml.location_id
+                  JOIN stock_location dest ON dest.id = ml.location_dest_id
+                  LEFT JOIN stock_picking pick ON pick.id = ml.picking_id
+                 WHERE ml.lot_id = ANY(%s) AND ml.state = 'done' AND %s
+                   AND (src.usage = 'customer') <> (dest.usage = 'customer')
+              ) moves
+             WHERE moves.partner_id IS NOT NULL
+             GROUP BY moves.partner_id, moves.lot_id
+            HAVING SUM(moves.qty) > 0
+             ORDER BY moves.partner_id, moves.lot_id
+            """,
+            list(lot_ids),
+            company_filter,
+        )
+    )
+    return cr.fetchall()
+
+
+def movements(cr, lot_ids, company_ids=None):
+    """Every done move line of the lots, with what the trace UI shows of it.
+
+    ``(lot_id, move_line_id, date, reference, kind, location, location_dest,
+    quantity, partner_id)``; ``kind`` names the operation: receipt, delivery,
+    return, consumption, production, unbuild, repair, scrap or transfer.
+    """
+    if not lot_ids:
+        return []
+    company_filter = SQL("TRUE") if company_ids is None else SQL("ml.company_id = ANY(%s)", list(company_ids))
+    cr.execute(
+        SQL(
+            """
+            SELECT ml.lot_id, ml.id, ml.date,
+                   COALESCE(pick.name, prod.name, raw.name, unb.name, cunb.name, rep.name, scrap.name,
+                            m.reference),
+                   CASE WHEN m.scrapped THEN 'scrap'
+                        WHEN m.unbuild_id IS NOT NULL OR m.consume_unbuild_id IS NOT NULL THEN 'unbuild'
+                        WHEN m.repair_id IS NOT NULL THEN 'repair'
+                        WHEN m.raw_material_production_id IS NOT NULL THEN 'consumption'
+                        WHEN m.production_id IS NOT NULL THEN 'production'
+                        WHEN dest.usage = 'customer' THEN 'delivery'
+                        WHEN src.usage = 'customer' THEN 'return'
+                        WHEN src.usage = 'supplier' THEN 'receipt'
+                        ELSE 'transfer' END,
+                   src.complete_name, dest.complete_name, ml.quantity_product_uom,
+                   COALESCE(pick.partner_id, m.partner_id)
+              FROM stock_move_line ml
+              JOIN stock_move m ON m.id = ml.move_id
+              JOIN stock_location src ON src.id = ml.location_id
+              JOIN stock_location dest ON dest.id = ml.location_dest_id
+              LEFT JOIN stock_picking pick ON pick.id = ml.picking_id
+              LEFT JOIN mrp_production prod ON prod.id = m.production_id
+              LEFT JOIN mrp_production raw ON raw.id = m.raw_material_production_id
+              LEFT JOIN mrp_unbuild unb ON unb.id = m.unbuild_id
+              LEFT JOIN mrp_unbuild cunb ON cunb.id = m.consume_unbuild_id
+              LEFT JOIN repair_order rep ON rep.id = m.repair_id
+              LEFT JOIN stock_scrap scrap ON scrap.id = m.scrap_id
+             WHERE ml.lot_id = ANY(%s) AND ml.state = 'done' AND %s
+             ORDER BY ml.lot_id, ml.date, ml.id
+            """,
+            list(lot_ids),
+            company_filter,
+        )
+    )
+    return cr.fetchall()

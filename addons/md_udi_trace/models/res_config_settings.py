@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    md_dl_resolver = fields.Char(related="company_id.md_dl_resolver", readonly=False)

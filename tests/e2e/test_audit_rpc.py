@@ -1,0 +1,177 @@
+"""Audit trail over XML-RPC (21 CFR 11.10(e), EU GMP Annex 11 §9).
+
+Nobody, administrators included, creates, changes or deletes audit entries over
+RPC; ``verify_chain`` keeps its contract; parallel writers in several server
+threads lose no entry and leave a chain that verifies.
+"""
+
+import threading
+import uuid
+import xmlrpc.client
+
+import pytest
+
+GROUPS = {
+    "audit_md_user": ["md_udi_trace.group_md_user"],
+    "audit_inspector": ["md_udi_trace.group_md_quality_inspector"],
+    "audit_approver": ["md_udi_trace.group_md_release_approver"],
+    "audit_quality_manager": ["md_udi_trace.group_md_quality_manager"],
+    "audit_regulatory": ["md_udi_trace.group_md_regulatory"],
+}
+VERIFIERS = ("audit_quality_manager", "audit_regulatory", "admin")
+
+
+@pytest.fixture(scope="module")
+def sessions(admin, login_as):
+    return {"admin": admin, **{login: login_as(login, groups) for login, groups in GROUPS.items()}}
+
+
+@pytest.fixture(scope="module")
+def product_id(admin):
+    return admin(
+        "product.product",
+        "create",
+        {"name": f"Audit RPC Stent {uuid.uuid4().hex[:6]}", "is_storable": True, "tracking": "serial"},
+    )
+
+
+@pytest.fixture(scope="module")
+def entry(admin, product_id):
+    lot_id = admin(
+        "stock.lot", "create", {"name": f"AUD-RPC-{uuid.uuid4().hex[:8]}", "product_id": product_id}
+    )
+    entry_ids = admin("md.audit.entry", "search", [("res_model", "=", "stock.lot"), ("res_id", "=", lot_id)])
+    assert entry_ids, "creating an audited lot over RPC records entries"
+    return admin("md.audit.entry", "read", entry_ids[:1], ["new_value", "entry_hash"])[0]
+
+
+@pytest.mark.parametrize("login", ["admin", *GROUPS])
+def test_nobody_changes_audit_entries(sessions, admin, entry, login):
+    rpc = sessions[login]
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc("md.audit.entry", "write", [entry["id"]], {"new_value": "forged"})
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc("md.audit.entry", "unlink", [entry["id"]])
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc("md.audit.entry", "create", {"res_model": "stock.lot", "res_id": 1, "operation": "write"})
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc("md.audit.entry", "copy", [entry["id"]])
+    assert admin("md.audit.entry", "read", [entry["id"]], ["new_value", "entry_hash"])[0] == entry
+
+
+@pytest.mark.parametrize("login", ["admin", *GROUPS])
+def test_medical_device_users_read_entries(sessions, entry, login):
+    fields = [
+        "res_model",
+        "res_id",
+        "field_name",
+        "old_value",
+        "new_value",
+        "user_id",
+        "timestamp",
+        "reason",
+        "entry_hash",
+        "prev_hash",
+    ]
+    record = sessions[login]("md.audit.entry", "read", [entry["id"]], fields)[0]
+    assert set(fields) <= set(record)
+
+
+@pytest.mark.parametrize("login", VERIFIERS)
+def test_verify_chain_contract(sessions, entry, login):
+    result = sessions[login]("md.audit.entry", "verify_chain")
+    assert result == {"ok": True, "checked": result["checked"], "first_broken_id": False}
+    assert isinstance(result["checked"], int) and result["checked"] > 0
+
+
+@pytest.mark.parametrize("login", ["audit_md_user", "audit_inspector", "audit_approver"])
+def test_verify_chain_denied_to_other_groups(sessions, login):
+    with pytest.raises(xmlrpc.client.Fault):
+        sessions[login]("md.audit.entry", "verify_chain")
+
+
+def test_audit_rules_read_only_outside_quality_management(sessions):
+    rule_ids = sessions["admin"]("md.audit.rule", "search", [("model_name", "=", "stock.lot")])
+    with pytest.raises(xmlrpc.client.Fault):
+        sessions["audit_regulatory"]("md.audit.rule", "write", rule_ids, {"active": False})
+    with pytest.raises(xmlrpc.client.Fault):
+        sessions["audit_md_user"]("md.audit.rule", "read", rule_ids, ["model_name"])
+
+
+def test_reason_for_change_over_rpc(admin, product_id):
+    rule_ids = admin("md.audit.rule", "search", [("model_name", "=", "stock.lot")])
+    lot_id = admin(
+        "stock.lot", "create", {"name": f"AUD-WHY-{uuid.uuid4().hex[:8]}", "product_id": product_id}
+    )
+    admin("md.audit.rule", "write", rule_ids, {"reason_required": True})
+    try:
+        with pytest.raises(xmlrpc.client.Fault, match="reason for change"):
+            admin("stock.lot", "write", [lot_id], {"ref": "R1"})
+        admin(
+            "stock.lot",
+            "write",
+            [lot_id],
+            {"ref": "R1"},
+            context={"md_audit_reason": "Supplier CoA corrected"},
+        )
+    finally:
+        admin("md.audit.rule", "write", rule_ids, {"reason_required": False})
+    entries = admin(
+        "md.audit.entry",
+        "search_read",
+        [("res_model", "=", "stock.lot"), ("res_id", "=", lot_id), ("field_name", "=", "ref")],
+        ["new_value", "reason"],
+    )
+    assert [(e["new_value"], e["reason"]) for e in entries] == [("R1", "Supplier CoA corrected")]
+
+
+def test_parallel_writers_lose_no_entry(server, admin, product_id):
+    """Several server threads commit audited changes at once: every entry is present and linked."""
+    tag = uuid.uuid4().hex[:8].upper()
+    writers, rounds = 6, 8
+    errors = []
+
+    def write_lots(number):
+        try:
+            proxy = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/object", allow_none=True)
+            for round_number in range(rounds):
+                names = [f"PAR-{tag}-{number}-{round_number}-{index}" for index in range(3)]
+                lot_ids = proxy.execute_kw(
+                    server["db"],
+                    admin.uid,
+                    admin.password,
+                    "stock.lot",
+                    "create",
+                    [[{"name": name, "product_id": product_id} for name in names]],
+                )
+                proxy.execute_kw(
+                    server["db"],
+                    admin.uid,
+                    admin.password,
+                    "stock.lot",
+                    "write",
+                    [lot_ids, {"ref": f"R{round_number}"}],
+                )
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write_lots, args=(number,)) for number in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    lot_ids = admin("stock.lot", "search", [("name", "=like", f"PAR-{tag}-%")])
+    assert len(lot_ids) == writers * rounds * 3
+    entries = admin(
+        "md.audit.entry",
+        "search_read",
+        [("res_model", "=", "stock.lot"), ("res_id", "in", lot_ids)],
+        ["operation", "field_name", "chain_position"],
+    )
+    created = [e for e in entries if e["operation"] == "create" and e["field_name"] == "name"]
+    changed = [e for e in entries if e["operation"] == "write" and e["field_name"] == "ref"]
+    assert len(created) == len(changed) == len(lot_ids)
+    assert all(e["chain_position"] for e in entries), "linked right after each commit"
+    result = admin("md.audit.entry", "verify_chain")
+    assert result["ok"], result
