@@ -84,8 +84,16 @@ DB=meddev_test
 SERVER_PID=""
 
 pg() { "${PGRUN[@]}" "$@"; }
+stop_server() {
+    [ -n "$SERVER_PID" ] || return 0
+    kill "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 20); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+}
 cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    stop_server
     if [ "$KEEP" = 1 ]; then
         echo "kept: PGHOST=$WORK PGPORT=$PGPORT PGUSER=odoo, database $DB, data dir $WORK/data"
         return
@@ -102,11 +110,10 @@ start_cluster() {
         start >/dev/null || { cat "$WORK/postgres.log"; exit 1; }
 }
 
-odoo_cmd() {
-    python3 -m odoo --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo \
-        --data-dir="$WORK/data" --addons-path="$ADDONS_PATH" --http-interface=127.0.0.1 --http-port="$HTTP_PORT" \
-        --max-cron-threads=0 "$@"
-}
+ODOO_ARGS=(--db_host="$WORK" --db_port="$PGPORT" --db_user=odoo
+    --data-dir="$WORK/data" --addons-path="$ADDONS_PATH" --http-interface=127.0.0.1 --http-port="$HTTP_PORT"
+    --max-cron-threads=0)
+odoo_cmd() { python3 -m odoo "${ODOO_ARGS[@]}" "$@"; }
 
 DEPS_KEY=$(printf '%s|%s' "$DEPS" "$(python3 -c 'import odoo.release as r; print(r.serie, r.version_info)')" | sha1sum | cut -c1-12)
 CACHE="${MEDDEV_TEST_CACHE:-$HOME/.cache/meddev-test}/deps-$DEPS_KEY"
@@ -169,7 +176,8 @@ fi
 # --- pytest against a running server -----------------------------------------
 if [ "$PYTEST" = 1 ]; then
     step "pytest tests/ against a running server"
-    odoo_cmd -d "$DB" --db-filter="^$DB\$" --log-level=warn >"$WORK/server.log" 2>&1 &
+    # Started directly (not through a function) so that $! is the server itself.
+    python3 -m odoo "${ODOO_ARGS[@]}" -d "$DB" --db-filter="^$DB\$" --log-level=warn >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 120); do
         curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/web/login" && break
@@ -199,7 +207,7 @@ print(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))' "$J
         grep -E -A5 '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$WORK/server.log" | head -40
         count 0 1
     fi
-    kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
+    stop_server
 fi
 
 # --- Uninstall ------------------------------------------------------------------
