@@ -172,6 +172,11 @@ class TestUdiLabelPrint(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # wkhtmltopdf fetches the report stylesheets from the server at report.url. When
+        # these tests run inside an install (tests/run.sh), the server cannot answer before
+        # the tests end and wkhtmltopdf would wait for ever; a closed port makes it render at
+        # once without them. The symbols are inline SVG and decode without the stylesheets.
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:1")
         cls.company = cls.env.company
         cls.md_user = new_test_user(
             cls.env, "md_label_user", groups="md_udi_trace.group_md_user,stock.group_stock_user"
