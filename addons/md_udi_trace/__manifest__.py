@@ -41,7 +41,6 @@
     ],
     "demo": [
         "demo/md_device_demo.xml",
-        "demo/md_genealogy_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

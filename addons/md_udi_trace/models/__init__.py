@@ -2,7 +2,6 @@ from . import stock_lot_genealogy
 from . import stock_move_line
 from . import md_lot_hold
 from . import stock_lot
-from . import stock_lot_demo
 from . import stock_location_hold
 from . import stock_move
 from . import stock_move_line_hold
