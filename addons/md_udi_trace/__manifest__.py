@@ -41,6 +41,7 @@
     ],
     "demo": [
         "demo/md_device_demo.xml",
+        "demo/md_genealogy_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -53,4 +54,5 @@
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

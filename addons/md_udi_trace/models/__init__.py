@@ -20,3 +20,4 @@ from . import res_partner
 from . import res_company
 from . import res_config_settings
 from . import md_label_log
+from . import stock_lot_demo
