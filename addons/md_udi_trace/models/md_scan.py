@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -63,12 +64,7 @@ class MdScan(models.AbstractModel):
         session = self.env["md.scan.session"]._md_for(target._name, target.id)
         if udi.pi_only:
             if not session.pending_di:
-                raise UserError(
-                    self.env._(
-                        "These are production identifiers only (lot, serial, dates) and no device "
-                        "identifier (UDI-DI) was scanned before them. Scan the symbol with the DI first."
-                    )
-                )
+                raise self._md_pi_without_di_error()
             di, product, packaging = (
                 session.pending_di,
                 session.pending_product_id,
@@ -89,6 +85,109 @@ class MdScan(models.AbstractModel):
         if target._name == "stock.location":
             return self.env["stock.quant"]._md_scan_count(target, item)
         return target._md_scan_apply(item)
+
+    @api.model
+    def scan_batch(self, res_model, res_id, raws):
+        """Scan a list of UDIs into one operation in one call: all of them, or none.
+
+        For batch uploads (a handheld scanner's buffer, the serial list of a pallet): the
+        rules of ``scan`` apply to every scan, a split label is a DI-only scan followed by
+        its PI-only scan in the list, and a refusal names the scan; nothing of a refused
+        batch is written. Into transfers the checks that read the database run once for
+        the whole batch and the move lines are created in one call.
+
+        Returns ``{status: "added", count, quantity, message}``.
+        """
+        if not isinstance(raws, list | tuple) or not raws:
+            raise UserError(self.env._("Give the list of scanned codes to add."))
+        target = self._md_target(res_model, res_id)
+        company = target.company_id or self.env.company
+        scan, target = self.with_company(company), target.with_company(company)
+        items = scan._md_batch_items(raws)
+        if target._name == "stock.picking":
+            try:
+                target._md_scan_apply_batch(items)
+            except UserError as error:
+                raise UserError(
+                    self.env._(
+                        "The batch of %(count)s scans was refused, nothing of it was recorded: %(error)s",
+                        count=len(items),
+                        error=error.args[0],
+                    )
+                ) from error
+        else:
+            for number, item in enumerate(items, 1):
+                with scan._md_numbered(number, len(items)):
+                    if target._name == "stock.location":
+                        self.env["stock.quant"]._md_scan_count(target, item)
+                    else:
+                        target._md_scan_apply(item)
+        quantity = sum(item.quantity for item in items)
+        return {
+            "status": "added",
+            "count": len(items),
+            "quantity": quantity,
+            "message": self.env._(
+                "%(count)s scans added to %(operation)s (quantity %(quantity)s).",
+                count=len(items),
+                operation=target.display_name,
+                quantity=quantity,
+            ),
+        }
+
+    @api.model
+    def _md_batch_items(self, raws):
+        """The scans of a batch resolved to items; a DI-only scan of a tracked device joins
+        the PI-only scan that follows it, as the scan session does for single scans."""
+        items, pending, devices = [], None, {}
+        for number, raw in enumerate(raws, 1):
+            with self._md_numbered(number, len(raws)):
+                udi = self._md_parse(raw if isinstance(raw, str) else "")
+                if udi.pi_only:
+                    if not pending:
+                        raise self._md_pi_without_di_error()
+                    (di, product, packaging), pending = pending, None
+                else:
+                    if udi.di not in devices:
+                        devices[udi.di] = self._md_find_device(udi.di)
+                    di, (product, packaging) = udi.di, devices[udi.di]
+                    if not (udi.lot or udi.serial) and product.tracking != "none":
+                        pending = (di, product, packaging)
+                        continue
+                    pending = None
+                items.append(self._md_item(di, product, packaging, udi))
+        if pending:
+            raise UserError(
+                self.env._(
+                    "The last scan is the device identifier of %(product)s without its lot or serial number.",
+                    product=pending[1].display_name,
+                )
+            )
+        return items
+
+    @contextmanager
+    def _md_numbered(self, number, count):
+        """Name the scan of a batch in its refusal."""
+        try:
+            yield
+        except UserError as error:
+            raise UserError(
+                self.env._(
+                    "Scan %(number)s of %(count)s refused, nothing of the batch was recorded: %(error)s",
+                    number=number,
+                    count=count,
+                    error=error.args[0],
+                )
+            ) from error
+
+    @api.model
+    def _md_pi_without_di_error(self):
+        return UserError(
+            self.env._(
+                "These are production identifiers only (lot, serial, dates) and no device "
+                "identifier (UDI-DI) was scanned before them. Scan the symbol with the DI first."
+            )
+        )
 
     @api.model
     def _md_target(self, res_model, res_id):
@@ -179,27 +278,46 @@ class MdScan(models.AbstractModel):
     # ------------------------------------------------------------------ lots
     @api.model
     def _md_lot(self, item, company, create):
-        """The lot or serial of the scan; created (with its dates) when ``create``, else it must exist."""
-        if not item.lot_name:
-            raise UserError(
-                self.env._(
-                    "%(product)s is tracked by %(tracking)s but the scan carries none.",
-                    product=item.product.display_name,
-                    tracking=self._md_tracking_label(item.product),
+        """The lot or serial of one scan; see ``_md_lots``."""
+        return self._md_lots([item], company, create)[0]
+
+    @api.model
+    def _md_lots(self, items, company, create):
+        """The lot/serial of each scan (an empty recordset for untracked products), in order.
+
+        Existing lots are found in one query and their dates checked against the labels;
+        missing ones are created, with their dates, in one call when ``create``, else refused.
+        """
+        lot_model = self.env["stock.lot"]
+        tracked = [item for item in items if item.product.tracking != "none"]
+        for item in tracked:
+            if not item.lot_name:
+                raise UserError(
+                    self.env._(
+                        "%(product)s is tracked by %(tracking)s but the scan carries none.",
+                        product=item.product.display_name,
+                        tracking=self._md_tracking_label(item.product),
+                    )
                 )
-            )
-        lot = self.env["stock.lot"].search(
-            [
-                ("product_id", "=", item.product.id),
-                ("name", "=", item.lot_name),
-                ("company_id", "in", [company.id, False]),
-            ],
-            limit=1,
-        )
-        if lot:
-            self._md_check_lot_dates(item, lot)
-            return lot
-        if not create:
+        found = {}
+        if tracked:
+            for lot in lot_model.search(
+                [
+                    ("product_id", "in", list({item.product.id for item in tracked})),
+                    ("name", "in", list({item.lot_name for item in tracked})),
+                    ("company_id", "in", [company.id, False]),
+                ]
+            ):
+                found.setdefault((lot.product_id.id, lot.name), lot)
+        missing = {}
+        for item in tracked:
+            key = (item.product.id, item.lot_name)
+            if key in found:
+                self._md_check_lot_dates(item, found[key])
+            else:
+                missing.setdefault(key, item)
+        if missing and not create:
+            item = next(iter(missing.values()))
             raise UserError(
                 self.env._(
                     "%(tracking)s %(lot)s of %(product)s does not exist: this operation only takes "
@@ -209,18 +327,28 @@ class MdScan(models.AbstractModel):
                     product=item.product.display_name,
                 )
             )
+        if missing:
+            # The audit trail (md_regulatory) records the creations; a chatter "created" note
+            # per scanned serial would only add a message and a follower per unit.
+            created = lot_model.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+                [self._md_lot_vals(item, company) for item in missing.values()]
+            )
+            found.update(zip(missing, created, strict=True))
+        return [
+            found.get((item.product.id, item.lot_name), lot_model)
+            if item.product.tracking != "none"
+            else lot_model
+            for item in items
+        ]
+
+    @api.model
+    def _md_lot_vals(self, item, company):
         vals = {"name": item.lot_name, "product_id": item.product.id, "company_id": company.id}
         if item.expiry:
             vals["expiration_date"] = datetime.combine(item.expiry, EXPIRY_TIME)
         if item.production_date:
             vals["md_production_date"] = item.production_date
-        # The audit trail (md_regulatory) records the creation; a chatter "created" note per
-        # scanned serial would only add a message and a follower per unit.
-        return (
-            self.env["stock.lot"]
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(vals)
-        )
+        return vals
 
     @api.model
     def _md_tracking_label(self, product):
@@ -299,50 +427,77 @@ class MdScan(models.AbstractModel):
 
     @api.model
     def _md_check_serial_not_in_stock(self, item, lot, company):
+        self._md_check_serials_not_in_stock([item], [lot], company)
+
+    @api.model
+    def _md_check_serials_not_in_stock(self, items, lots, company):
         """A serial number identifies one unit: it cannot be received or produced while in stock."""
-        if item.product.tracking != "serial" or not lot:
+        serials = {
+            lot.id: item
+            for item, lot in zip(items, lots, strict=True)
+            if item.product.tracking == "serial" and lot
+        }
+        if not serials:
             return
-        in_stock = self.env["stock.quant"].search_count(
+        quant = self.env["stock.quant"].search(
             [
-                ("lot_id", "=", lot.id),
+                ("lot_id", "in", list(serials)),
                 ("company_id", "=", company.id),
                 ("location_id.usage", "=", "internal"),
                 ("quantity", ">", 0),
             ],
             limit=1,
         )
-        if in_stock:
+        if quant:
             raise UserError(
                 self.env._(
                     "Serial number %(serial)s of %(product)s is already in stock.",
-                    serial=lot.name,
-                    product=item.product.display_name,
+                    serial=quant.lot_id.name,
+                    product=serials[quant.lot_id.id].product.display_name,
                 )
             )
 
     @api.model
     def _md_check_serial_not_scanned(self, item, lot, moves):
-        """Refuse a serial number already picked (or typed in) on the operation's moves."""
-        if item.product.tracking != "serial":
+        self._md_check_serials_not_scanned([item], [lot], moves)
+
+    @api.model
+    def _md_check_serials_not_scanned(self, items, lots, moves):
+        """Refuse a serial number scanned twice, or already picked (or typed in) on the operation's moves."""
+        serials = [
+            (item, lot) for item, lot in zip(items, lots, strict=True) if item.product.tracking == "serial"
+        ]
+        if not serials:
             return
-        line_model = self.env["stock.move.line"]
-        line_model.flush_model(["move_id", "lot_id", "lot_name", "picked"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT 1 FROM stock_move_line
-                    WHERE move_id = ANY(%(moves)s)
-                      AND ((lot_id = %(lot)s AND picked) OR lot_name = %(name)s)
-                    LIMIT 1""",
-                moves=moves.ids,
-                lot=lot.id or None,
-                name=item.lot_name,
+        seen, twice = set(), None
+        for item, _lot in serials:
+            key = (item.product.id, item.lot_name)
+            if key in seen:
+                twice = item.lot_name
+                break
+            seen.add(key)
+        if not twice:
+            self.env["stock.move.line"].flush_model(["move_id", "lot_id", "lot_name", "picked"])
+            self.env.cr.execute(
+                SQL(
+                    """SELECT COALESCE(lot.name, ml.lot_name) FROM stock_move_line ml
+                         LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
+                        WHERE ml.move_id = ANY(%(moves)s)
+                          AND ((ml.lot_id = ANY(%(lots)s) AND ml.picked) OR ml.lot_name = ANY(%(names)s))
+                        LIMIT 1""",
+                    moves=moves.ids,
+                    lots=[lot.id for _item, lot in serials if lot],
+                    names=[item.lot_name for item, _lot in serials],
+                )
             )
-        )
-        if self.env.cr.fetchone():
+            row = self.env.cr.fetchone()
+            twice = row and row[0]
+        if twice:
+            item = next(item for item, _lot in serials if item.lot_name == twice)
             raise UserError(
                 self.env._(
                     "Serial number %(serial)s of %(product)s was already scanned into this operation.",
-                    serial=item.lot_name,
+                    serial=twice,
                     product=item.product.display_name,
                 )
             )
@@ -355,69 +510,121 @@ class MdScan(models.AbstractModel):
 
     # ------------------------------------------------------------------ move lines
     @api.model
-    def _md_source_location(self, move, lot):
-        """Where the scanned lot is in stock under the move's source location (the move's own if nowhere)."""
-        if lot and move.location_id.usage == "internal":
-            quant = self.env["stock.quant"].search(
+    def _md_source_locations(self, move, lots):
+        """``{lot_id: location}``: where each lot is in stock under the move's source location
+        (the location holding most of it), in one query; the move's own location otherwise."""
+        locations = {}
+        if lots and move.location_id.usage == "internal":
+            for quant in self.env["stock.quant"].search(
                 [
-                    ("lot_id", "=", lot.id),
+                    ("lot_id", "in", lots.ids),
                     ("location_id", "child_of", move.location_id.id),
                     ("quantity", ">", 0),
                 ],
-                order="quantity desc",
-                limit=1,
-            )
-            if quant:
-                return quant.location_id
-        return move.location_id
+                order="quantity desc, id",
+            ):
+                locations.setdefault(quant.lot_id.id, quant.location_id)
+        return locations
 
     @api.model
     def _md_add_to_move(self, move, item, lot):
-        """Add the scanned quantity to ``move`` and return the move line that holds it.
+        """Add one scan's quantity to ``move``; see ``_md_add_to_moves``."""
+        return self._md_add_to_moves([(move, item, lot)])[0]
 
-        Prefers, in one indexed query, a picked line of the same lot (increment), then an
-        unpicked line of that lot, then one without a lot, then any unpicked line (a
-        reservation of another lot gives way to the lot actually scanned); else a new line.
+    @api.model
+    def _md_add_to_moves(self, entries):
+        """Add each ``(move, item, lot)`` scan to its move; return the move line of each, in order.
+
+        Scans of the same move and lot are added up first. For each, the line taken is, in
+        order: a picked line of that lot (its quantity increases), an unpicked line of that
+        lot, one without a lot, any unpicked line (a reservation of another lot gives way to
+        the lot actually scanned); else a new line. Candidates are read in one query and new
+        lines created in one call, so a batch of 10,000 serials costs a few statements.
         """
         line_model = self.env["stock.move.line"]
-        line_model.flush_model(["move_id", "lot_id", "picked"])
+        totals = {}
+        for move, item, lot in entries:
+            totals[move, lot] = totals.get((move, lot), 0.0) + item.quantity
+        moves = self.env["stock.move"].union(*(move for move, _lot in totals))
+        candidates = self._md_candidate_lines(moves, [lot.id for _move, lot in totals if lot])
+        # One prefetch set: the candidate lines taken are read together, not one by one.
+        prefetch = [row["id"] for rows in candidates.values() for row in rows]
+        locations = {
+            move: self._md_source_locations(
+                move, self.env["stock.lot"].union(*(lot for line_move, lot in totals if line_move == move))
+            )
+            for move in moves
+        }
+        line_of, new_keys, new_vals = {}, [], []
+        for (move, lot), quantity in totals.items():
+            row = self._md_pick_line(candidates.get(move.id, []), lot.id or None)
+            if row and row["picked"]:
+                line = line_model.browse(row["id"]).with_prefetch(prefetch)
+                line.quantity += quantity
+                line_of[move, lot] = line
+                continue
+            vals = {
+                "quantity": quantity,
+                "picked": True,
+                "lot_id": lot.id,
+                "location_id": locations[move].get(lot.id, move.location_id).id,
+            }
+            if row:
+                row.update(picked=True, lot_id=lot.id or None)
+                line = line_model.browse(row["id"]).with_prefetch(prefetch)
+                # Only what changes: an unchanged quantity spares the recomputation of the
+                # move's quantity over all its lines (10,000 on a large serial receipt).
+                line.write(
+                    {
+                        name: value
+                        for name, value in vals.items()
+                        if line._fields[name].convert_to_write(line[name], line) != value
+                    }
+                )
+                line_of[move, lot] = line
+                continue
+            vals.update(
+                move_id=move.id,
+                picking_id=move.picking_id.id,
+                product_id=move.product_id.id,
+                product_uom_id=move.product_id.uom_id.id,
+                location_dest_id=move.location_dest_id.id,
+            )
+            new_keys.append((move, lot))
+            new_vals.append(vals)
+        line_of.update(zip(new_keys, line_model.create(new_vals), strict=True))
+        return [line_of[move, lot] for move, _item, lot in entries]
+
+    @api.model
+    def _md_candidate_lines(self, moves, lot_ids):
+        """``{move_id: [row]}``: the lines a scan may take (of a scanned lot, or unpicked), by id."""
+        self.env["stock.move.line"].flush_model(["move_id", "lot_id", "picked"])
         self.env.cr.execute(
             SQL(
-                """SELECT id, picked IS TRUE FROM stock_move_line
-                    WHERE move_id = %(move)s
-                      AND (lot_id IS NOT DISTINCT FROM %(lot)s OR picked IS NOT TRUE)
-                 ORDER BY (lot_id IS NOT DISTINCT FROM %(lot)s AND picked IS TRUE) DESC,
-                          (lot_id IS NOT DISTINCT FROM %(lot)s) DESC,
-                          (lot_id IS NULL) DESC,
-                          id
-                    LIMIT 1""",
-                move=move.id,
-                lot=lot.id or None,
+                """SELECT id, move_id, lot_id, picked IS TRUE AS picked FROM stock_move_line
+                    WHERE move_id = ANY(%(moves)s)
+                      AND (lot_id = ANY(%(lots)s) OR lot_id IS NULL OR picked IS NOT TRUE)
+                 ORDER BY id""",
+                moves=moves.ids,
+                lots=lot_ids,
             )
         )
-        row = self.env.cr.fetchone()
-        line = line_model.browse(row[0]) if row else line_model
-        if line and row[1]:
-            line.quantity += item.quantity
-            return line
-        location = self._md_source_location(move, lot)
-        vals = {"quantity": item.quantity, "picked": True, "lot_id": lot.id, "location_id": location.id}
-        if line:
-            # Only what changes: an unchanged quantity spares the recomputation of the move's
-            # quantity over all its lines (10,000 on a large serial receipt).
-            line.write(
-                {
-                    name: value
-                    for name, value in vals.items()
-                    if line._fields[name].convert_to_write(line[name], line) != value
-                }
-            )
-            return line
-        vals.update(
-            move_id=move.id,
-            picking_id=move.picking_id.id,
-            product_id=item.product.id,
-            product_uom_id=item.product.uom_id.id,
-            location_dest_id=move.location_dest_id.id,
+        candidates = {}
+        for row in self.env.cr.dictfetchall():
+            candidates.setdefault(row["move_id"], []).append(row)
+        return candidates
+
+    @staticmethod
+    def _md_pick_line(rows, lot_id):
+        """The candidate row a scan of ``lot_id`` takes (see ``_md_add_to_moves``), or None."""
+        usable = [row for row in rows if row["lot_id"] == lot_id or not row["picked"]]
+        return min(
+            usable,
+            key=lambda row: (
+                not (row["lot_id"] == lot_id and row["picked"]),
+                row["lot_id"] != lot_id,
+                row["lot_id"] is not None,
+                row["id"],
+            ),
+            default=None,
         )
-        return line_model.create(vals)

@@ -9,24 +9,37 @@ class StockPicking(models.Model):
 
     def _md_scan_apply(self, item):
         """Add one resolved scan to this transfer; see ``md.scan.scan`` for the contract."""
+        line = self._md_scan_apply_batch([item])[0]
+        return self.env["md.scan"]._md_added(item, line.lot_id, line)
+
+    def _md_scan_apply_batch(self, items):
+        """Add resolved scans to this transfer, all or none; return the move line of each.
+
+        Each rule runs once for the whole list (``md.scan.scan_batch``), so a 10,000-serial
+        receipt costs a few queries per rule, not one per serial.
+        """
         self.ensure_one()
         scan = self.env["md.scan"]
-        move = self._md_scan_move(item.product)
+        moves = {
+            product: self._md_scan_move(product) for product in dict.fromkeys(item.product for item in items)
+        }
         code = self.picking_type_id.code
-        lot = self.env["stock.lot"]
-        if item.product.tracking != "none":
-            lot = scan._md_lot(item, self.company_id, create=self.picking_type_id.use_create_lots)
-            scan._md_check_serial_not_scanned(item, lot, self.move_ids)
-            if code == "incoming":
-                scan._md_check_serial_not_in_stock(item, lot, self.company_id)
-            if code == "outgoing":
-                scan._md_check_usable(lot, self.display_name)
+        lots = scan._md_lots(items, self.company_id, create=self.picking_type_id.use_create_lots)
+        scan._md_check_serials_not_scanned(items, lots, self.move_ids)
+        if code == "incoming":
+            scan._md_check_serials_not_in_stock(items, lots, self.company_id)
+        if code == "outgoing":
+            scan._md_check_usable(self.env["stock.lot"].union(*lots), self.display_name)
         # Shelf-life minimums apply where goods are accepted or shipped; an internal move of
         # near-expiry stock (e.g. to quarantine) stays possible, an expired lot never.
         customer = self.partner_id.commercial_partner_id if code == "outgoing" else None
-        scan._md_check_expiry(item, lot, product_minimum=code in ("incoming", "outgoing"), customer=customer)
-        line = scan._md_add_to_move(move, item, lot)
-        return scan._md_added(item, lot, line)
+        for item, lot in zip(items, lots, strict=True):
+            scan._md_check_expiry(
+                item, lot, product_minimum=code in ("incoming", "outgoing"), customer=customer
+            )
+        return scan._md_add_to_moves(
+            [(moves[item.product], item, lot) for item, lot in zip(items, lots, strict=True)]
+        )
 
     def _md_scan_move(self, product):
         """The open move of ``product`` in this transfer; scans never add products to a transfer."""

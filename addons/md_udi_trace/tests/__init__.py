@@ -2,6 +2,7 @@ from . import test_security
 from . import test_lot_hold
 from . import test_genealogy
 from . import test_scan
+from . import test_scan_batch
 from . import test_scan_tour
 from . import test_udi_parse
 from . import test_genealogy_property
