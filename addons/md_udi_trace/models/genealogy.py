@@ -159,6 +159,7 @@ def trace_query(direction, lot_ids, company_ids=None):
                       EXCEPT
                       SELECT unnest(b.visited)
                   ) AS lots
+                  OFFSET 0  -- computed once: inlined, the step would run for each use of "lots"
               ) step
              WHERE cardinality(b.frontier) > 0
         )
