@@ -15,3 +15,18 @@ def uninstall_hook(env):
     would still reference.
     """
     env.cr.execute(SQL("DELETE FROM md_signature"))
+    # Licences keep their type (module data) with ondelete='restrict', and activities their
+    # activity type: both go before the data they point to; the tables go with the module.
+    env.cr.execute(SQL("DELETE FROM md_partner_licence"))
+    delete_module_activities(env, "md_regulatory")
+
+
+def delete_module_activities(env, module):
+    """Delete the activities of the activity types ``module`` declares."""
+    env.cr.execute(
+        SQL(
+            """DELETE FROM mail_activity WHERE activity_type_id IN (
+                   SELECT res_id FROM ir_model_data WHERE module = %s AND model = 'mail.activity.type')""",
+            module,
+        )
+    )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .md_expiry_alert_mixin import ALERT_DAYS_PARAM, DEFAULT_ALERT_DAYS, parse_alert_days
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -20,6 +22,14 @@ class ResConfigSettings(models.TransientModel):
         "password (21 CFR 11.200(a)(1)). 0: always ask for both.",
     )
 
+    md_expiry_alert_days = fields.Char(
+        string="Expiry Alerts (days before)",
+        config_parameter=ALERT_DAYS_PARAM,
+        default=DEFAULT_ALERT_DAYS,
+        help="Comma-separated days before the expiry of a registration or partner licence at which "
+        "Regulatory Affairs gets an activity, e.g. 60,30,7.",
+    )
+
     @api.constrains("md_signature_max_failures", "md_signature_idle_minutes")
     def _check_md_signature_settings(self):
         for settings in self:
@@ -29,3 +39,13 @@ class ResConfigSettings(models.TransientModel):
                         "Allow at least one signing attempt, and an idle time of zero minutes or more."
                     )
                 )
+
+    @api.constrains("md_expiry_alert_days")
+    def _check_md_expiry_alert_days(self):
+        for settings in self:
+            try:
+                parse_alert_days(settings.md_expiry_alert_days)
+            except ValueError:
+                raise ValidationError(
+                    self.env._("Expiry alerts: give positive day counts separated by commas, e.g. 60,30,7.")
+                ) from None

@@ -1,0 +1,491 @@
+import contextlib
+import contextvars
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+from .vigilance_deadlines import eu_deadline, fda_deadline, nmpa_deadline
+
+# The state changes only through the workflow methods, never through a caller's
+# write() (an RPC caller cannot set a context variable).
+_TRANSITION = contextvars.ContextVar("md_quality_complaint_transition", default=False)
+FREE_PREFIXES = ("message_", "activity_")
+DECIDED = "approved"  # meaning of the signed reportability decision
+CLOSED = "closed"
+REGIMES = ("fda", "eu", "nmpa")
+STATES = [
+    ("new", "New"),
+    ("investigation", "Investigation"),
+    ("decided", "Reportability Decided"),
+    ("closed", "Closed"),
+]
+# What the reportability decision rests on: a change voids its signature.
+DECISION_FIELDS = [
+    "product_id",
+    "lot_id",
+    "description",
+    "event_date",
+    "awareness_date",
+    "patient_involved",
+    "malfunction",
+    "injury",
+    "serious_injury",
+    "death",
+    "unanticipated_deterioration",
+    "public_health_threat",
+    "remedial_action",
+    "group_event",
+    "fda_reportable",
+    "eu_reportable",
+    "nmpa_reportable",
+    "decision_rationale",
+]
+
+
+@contextlib.contextmanager
+def complaint_transition():
+    token = _TRANSITION.set(True)
+    try:
+        yield
+    finally:
+        _TRANSITION.reset(token)
+
+
+class MdQualityComplaint(models.Model):
+    """Customer complaint (ISO 13485 8.2.2; 21 CFR 820.198 via QMSR 820.35)
+    with the adverse-event reportability decision per regime: FDA MDR
+    (21 CFR Part 803), EU MDR vigilance (Art. 87) and NMPA adverse events.
+
+    The decision and the closure are signed electronically (21 CFR 11.50):
+    signing the decision (meaning "approved") moves the complaint to
+    "Reportability Decided"; a later change of what it rests on voids that
+    signature and returns the complaint to investigation. A closed complaint
+    cannot change.
+    """
+
+    _name = "md.quality.complaint"
+    _description = "Complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _order = "awareness_date desc, id desc"
+    _rec_names_search = ["name", "title"]
+
+    _md_signed_fields = DECISION_FIELDS
+    _md_sign_on_change = "void"
+
+    name = fields.Char(
+        "Number", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
+    )
+    title = fields.Char(required=True, tracking=True)
+    state = fields.Selection(STATES, default="new", required=True, readonly=True, tracking=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one("res.users", "Responsible", default=lambda self: self.env.user, tracking=True)
+    channel = fields.Selection(
+        [
+            ("phone", "Phone"),
+            ("email", "Email"),
+            ("field", "Field Service"),
+            ("distributor", "Distributor"),
+            ("regulator", "Regulator"),
+            ("other", "Other"),
+        ],
+        default="phone",
+        required=True,
+    )
+    partner_id = fields.Many2one("res.partner", "Customer", tracking=True, index=True)
+    udi_raw = fields.Char(
+        "Scanned UDI", help="Scan the UDI of the unit: product and lot/serial are filled from it."
+    )
+    product_id = fields.Many2one("product.product", tracking=True, index=True)
+    lot_id = fields.Many2one(
+        "stock.lot", "Lot/Serial", tracking=True, index=True, domain="[('product_id', '=', product_id)]"
+    )
+    description = fields.Text(required=True, tracking=True)
+    event_date = fields.Date(tracking=True, help="When the event happened.")
+    awareness_date = fields.Datetime(
+        required=True,
+        default=fields.Datetime.now,
+        tracking=True,
+        help="When the company became aware of the event: the reporting deadlines run from it.",
+    )
+
+    # Event classification (21 CFR 803.3, MDR Art. 2(64)-(65), NMPA Order 1 Art. 2).
+    patient_involved = fields.Boolean(tracking=True)
+    malfunction = fields.Boolean(tracking=True)
+    injury = fields.Boolean(tracking=True)
+    serious_injury = fields.Boolean(
+        "Serious Injury / Deterioration",
+        tracking=True,
+        help="Serious deterioration of a person's state of health.",
+    )
+    death = fields.Boolean(tracking=True)
+    unanticipated_deterioration = fields.Boolean(
+        "Unanticipated Serious Deterioration", tracking=True, help="EU MDR Art. 87(5): 10-day report."
+    )
+    public_health_threat = fields.Boolean(
+        "Serious Public Health Threat", tracking=True, help="EU MDR Art. 87(4): 2-day report."
+    )
+    remedial_action = fields.Boolean(
+        "Remedial Action Required",
+        tracking=True,
+        help="21 CFR 803.53: remedial action needed to prevent an unreasonable risk of substantial harm "
+        "to the public health: 5-work-day report.",
+    )
+    group_event = fields.Boolean(
+        "Group Adverse Event", tracking=True, help="NMPA 群体不良事件: report within 12 hours."
+    )
+
+    # Reportability decision per regime, its deadlines and the filed reports.
+    fda_reportable = fields.Boolean("FDA MDR Reportable", tracking=True)
+    eu_reportable = fields.Boolean("EU Vigilance Reportable", tracking=True)
+    nmpa_reportable = fields.Boolean("NMPA Adverse Event Reportable", tracking=True)
+    decision_rationale = fields.Text(tracking=True)
+    fda_deadline = fields.Datetime("FDA Deadline", compute="_compute_deadlines", store=True)
+    eu_deadline = fields.Datetime("EU Deadline", compute="_compute_deadlines", store=True)
+    nmpa_deadline = fields.Datetime("NMPA Deadline", compute="_compute_deadlines", store=True)
+    fda_report_date = fields.Datetime("FDA Reported On", tracking=True)
+    fda_report_ref = fields.Char("FDA Report Number", tracking=True)
+    eu_report_date = fields.Datetime("EU Reported On", tracking=True)
+    eu_report_ref = fields.Char("EU Report Reference", tracking=True)
+    nmpa_report_date = fields.Datetime("NMPA Reported On", tracking=True)
+    nmpa_report_ref = fields.Char("NMPA Report Number", tracking=True)
+    fda_overdue = fields.Boolean(compute="_compute_overdue", search="_search_fda_overdue")
+    eu_overdue = fields.Boolean(compute="_compute_overdue", search="_search_eu_overdue")
+    nmpa_overdue = fields.Boolean(compute="_compute_overdue", search="_search_nmpa_overdue")
+    report_overdue = fields.Boolean(compute="_compute_overdue", search="_search_report_overdue")
+    next_deadline = fields.Datetime(compute="_compute_next_deadline", store=True)
+
+    investigation_summary = fields.Text(tracking=True)
+    date_closed = fields.Datetime(readonly=True, copy=False)
+
+    # Service and distribution history of the unit (ISO 13485 8.2.2 c, 7.5.4 servicing).
+    repair_ids = fields.Many2many("repair.order", compute="_compute_unit_history", string="Repairs")
+    delivery_ids = fields.Many2many("stock.picking", compute="_compute_unit_history", string="Deliveries")
+    repair_count = fields.Integer(compute="_compute_unit_history")
+    delivery_count = fields.Integer(compute="_compute_unit_history")
+
+    # --- intake ---------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", "new") != "new" or vals.get("date_closed"):
+                raise UserError(self.env._("A new complaint starts in the state New."))
+            if vals.get("udi_raw"):
+                vals.update(self._md_values_from_udi(vals["udi_raw"]))
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "md.quality.complaint"
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not _TRANSITION.get():
+            self._md_check_writable(vals)
+        if vals.get("udi_raw"):
+            vals = dict(vals, **self._md_values_from_udi(vals["udi_raw"]))
+        return super().write(vals)
+
+    def _md_check_writable(self, vals):
+        if {"state", "date_closed"} & set(vals):
+            raise UserError(self.env._("The state of a complaint changes only through its workflow."))
+        changed = [name for name in vals if not name.startswith(FREE_PREFIXES)]
+        closed = self.filtered(lambda complaint: complaint.state == "closed")
+        if changed and closed:
+            raise UserError(
+                self.env._("Closed complaints cannot change: %s", ", ".join(closed.mapped("display_name")))
+            )
+
+    def _md_transition(self, vals):
+        with complaint_transition():
+            self.sudo().write(vals)
+
+    @api.onchange("udi_raw")
+    def _onchange_udi_raw(self):
+        if self.udi_raw:
+            values = self._md_values_from_udi(self.udi_raw)
+            self.product_id = values["product_id"]
+            self.lot_id = values["lot_id"]
+
+    @api.model
+    def _md_values_from_udi(self, raw):
+        """Product and lot/serial of a scanned UDI (md_udi_trace's parser)."""
+        parsed = self.env["md.udi"].parse(raw)
+        if not parsed["product_id"]:
+            raise UserError(
+                self.env._("No product has the device identifier %s of the scanned UDI.", parsed["di"] or raw)
+            )
+        values = {"product_id": parsed["product_id"], "lot_id": False}
+        number = parsed["serial"] or parsed["lot"]
+        if number:
+            lot = self.env["stock.lot"].search(
+                [("product_id", "=", parsed["product_id"]), ("name", "=", number)], limit=1
+            )
+            if not lot:
+                raise UserError(
+                    self.env._(
+                        "Lot/serial %(number)s of %(product)s is not known.",
+                        number=number,
+                        product=self.env["product.product"].browse(parsed["product_id"]).display_name,
+                    )
+                )
+            values["lot_id"] = lot.id
+        return values
+
+    @api.constrains("lot_id", "product_id")
+    def _check_lot_product(self):
+        for complaint in self:
+            if complaint.lot_id and complaint.lot_id.product_id != complaint.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(complaint)s: lot/serial %(lot)s is not of product %(product)s.",
+                        complaint=complaint.display_name,
+                        lot=complaint.lot_id.name,
+                        product=complaint.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("event_date", "awareness_date")
+    def _check_dates(self):
+        for complaint in self:
+            if complaint.event_date and complaint.event_date > complaint.awareness_date.date():
+                raise ValidationError(
+                    self.env._(
+                        "%s: the event cannot happen after the company became aware of it.", complaint.name
+                    )
+                )
+
+    # --- deadlines ------------------------------------------------------------
+
+    @api.depends(
+        "awareness_date",
+        "fda_reportable",
+        "eu_reportable",
+        "nmpa_reportable",
+        "remedial_action",
+        "public_health_threat",
+        "death",
+        "unanticipated_deterioration",
+        "group_event",
+    )
+    def _compute_deadlines(self):
+        for complaint in self:
+            aware = complaint.awareness_date
+            complaint.fda_deadline = (
+                fda_deadline(aware, complaint.remedial_action)
+                if aware and complaint.fda_reportable
+                else False
+            )
+            complaint.eu_deadline = (
+                eu_deadline(
+                    aware,
+                    complaint.public_health_threat,
+                    complaint.death or complaint.unanticipated_deterioration,
+                )
+                if aware and complaint.eu_reportable
+                else False
+            )
+            complaint.nmpa_deadline = (
+                nmpa_deadline(aware, complaint.group_event, complaint.death)
+                if aware and complaint.nmpa_reportable
+                else False
+            )
+
+    @api.depends(
+        "fda_deadline",
+        "eu_deadline",
+        "nmpa_deadline",
+        "fda_report_date",
+        "eu_report_date",
+        "nmpa_report_date",
+    )
+    def _compute_next_deadline(self):
+        for complaint in self:
+            pending = [
+                complaint[f"{regime}_deadline"]
+                for regime in REGIMES
+                if complaint[f"{regime}_deadline"] and not complaint[f"{regime}_report_date"]
+            ]
+            complaint.next_deadline = min(pending, default=False)
+
+    @api.depends(
+        "fda_deadline",
+        "eu_deadline",
+        "nmpa_deadline",
+        "fda_report_date",
+        "eu_report_date",
+        "nmpa_report_date",
+    )
+    def _compute_overdue(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            for regime in REGIMES:
+                deadline = complaint[f"{regime}_deadline"]
+                complaint[f"{regime}_overdue"] = bool(
+                    deadline and not complaint[f"{regime}_report_date"] and deadline < now
+                )
+            complaint.report_overdue = any(complaint[f"{regime}_overdue"] for regime in REGIMES)
+
+    @api.model
+    def _md_overdue_domain(self, regime):
+        return [
+            (f"{regime}_deadline", "!=", False),
+            (f"{regime}_deadline", "<", fields.Datetime.now()),
+            (f"{regime}_report_date", "=", False),
+        ]
+
+    def _md_search_overdue(self, regimes, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue reports."))
+        domain = expression.OR([self._md_overdue_domain(regime) for regime in regimes])
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    def _search_fda_overdue(self, operator, value):
+        return self._md_search_overdue(["fda"], operator, value)
+
+    def _search_eu_overdue(self, operator, value):
+        return self._md_search_overdue(["eu"], operator, value)
+
+    def _search_nmpa_overdue(self, operator, value):
+        return self._md_search_overdue(["nmpa"], operator, value)
+
+    def _search_report_overdue(self, operator, value):
+        return self._md_search_overdue(list(REGIMES), operator, value)
+
+    # --- unit history ---------------------------------------------------------
+
+    @api.depends("lot_id", "partner_id")
+    def _compute_unit_history(self):
+        # Read as superuser: the counts show to every complaint handler; the records
+        # themselves open only for users with inventory rights (view groups).
+        lots = self.lot_id
+        repairs = (
+            self.env["repair.order"].sudo().search([("lot_id", "in", lots.ids)])
+            if lots
+            else self.env["repair.order"]
+        )
+        move_lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("state", "=", "done"),
+                    ("picking_code", "=", "outgoing"),
+                ]
+            )
+            if lots
+            else self.env["stock.move.line"]
+        )
+        for complaint in self:
+            lot = complaint.lot_id
+            customer = complaint.partner_id.commercial_partner_id
+            complaint.repair_ids = repairs.filtered(lambda repair, lot=lot: repair.lot_id == lot)
+            deliveries = move_lines.filtered(
+                lambda line, lot=lot, customer=customer: (
+                    line.lot_id == lot
+                    and (not customer or line.picking_id.partner_id.commercial_partner_id == customer)
+                )
+            ).picking_id
+            complaint.delivery_ids = deliveries
+            complaint.repair_count = len(complaint.repair_ids)
+            complaint.delivery_count = len(deliveries)
+
+    def action_view_repairs(self):
+        self.ensure_one()
+        return self._md_action_records("repair.order", self.repair_ids, self.env._("Repairs"))
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        return self._md_action_records("stock.picking", self.delivery_ids, self.env._("Deliveries"))
+
+    def _md_action_records(self, model, records, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("id", "in", records.ids)],
+        }
+
+    # --- workflow -------------------------------------------------------------
+
+    def _md_check_state(self, allowed, action):
+        wrong = self.filtered(lambda complaint: complaint.state not in allowed)
+        if wrong:
+            labels = dict(STATES)
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(complaints)s (state: %(states)s).",
+                    action=action,
+                    complaints=", ".join(wrong.mapped("display_name")),
+                    states=", ".join(labels[state] for state in set(wrong.mapped("state"))),
+                )
+            )
+
+    def action_start_investigation(self):
+        self._md_check_state(("new",), self.env._("Starting the investigation"))
+        self._md_transition({"state": "investigation"})
+        return True
+
+    def _md_check_signable(self, meaning):
+        if meaning == DECIDED:
+            self._md_check_state(("new", "investigation"), self.env._("Signing the reportability decision"))
+            missing = self.filtered(lambda complaint: not complaint.decision_rationale)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Give the rationale of the reportability decision first: %s",
+                        ", ".join(missing.mapped("display_name")),
+                    )
+                )
+        elif meaning == CLOSED:
+            self._md_check_state(("decided",), self.env._("Closing"))
+            self._md_check_reports_filed()
+            missing = self.filtered(lambda complaint: not complaint.investigation_summary)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Record the investigation summary first (ISO 13485 8.2.2 d): %s",
+                        ", ".join(missing.mapped("display_name")),
+                    )
+                )
+        return super()._md_check_signable(meaning)
+
+    def _md_check_reports_filed(self):
+        """A reportable event is closed only once each report it needs is filed."""
+        for complaint in self:
+            unfiled = [
+                regime.upper()
+                for regime in REGIMES
+                if complaint[f"{regime}_reportable"] and not complaint[f"{regime}_report_date"]
+            ]
+            if unfiled:
+                raise UserError(
+                    self.env._(
+                        "%(complaint)s cannot be closed: reports not filed yet: %(regimes)s.",
+                        complaint=complaint.display_name,
+                        regimes=", ".join(unfiled),
+                    )
+                )
+
+    def _md_on_signed(self, signatures):
+        result = super()._md_on_signed(signatures)
+        decided = self.browse(signatures.filtered(lambda s: s.meaning == DECIDED).mapped("res_id"))
+        decided._md_transition({"state": "decided"})
+        closed = self.browse(signatures.filtered(lambda s: s.meaning == CLOSED).mapped("res_id"))
+        closed._md_transition({"state": "closed", "date_closed": fields.Datetime.now()})
+        return result
+
+    def _md_check_signed_content(self):
+        result = super()._md_check_signed_content()
+        signed_ids = set(self._md_valid_signatures(DECIDED).mapped("res_id"))
+        reopened = self.filtered(lambda c: c.state == "decided" and c.id not in signed_ids)
+        if reopened:
+            reopened._md_transition({"state": "investigation"})
+        return result

@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class StockScrap(models.Model):
+    _inherit = "stock.scrap"  # pylint: disable=consider-merging-classes-inherited
+
+    md_ncr_disposition_id = fields.Many2one(
+        "md.quality.ncr.disposition",
+        string="NCR Disposition",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The nonconformance disposition this scrap carries out (ISO 13485 8.3).",
+    )
+    md_ncr_id = fields.Many2one(related="md_ncr_disposition_id.ncr_id", string="Nonconformance")

@@ -1,0 +1,54 @@
+"""Adverse-event reporting deadlines from the date the manufacturer became aware.
+
+Pure Python (no Odoo import) so the rules can be read and tested on their own.
+Each regime returns the deadline as a datetime, or None when no report is due.
+"""
+
+from datetime import timedelta
+
+FRIDAY = 4
+
+
+def add_work_days(start, days):
+    """``start`` plus ``days`` working days (Monday to Friday; public holidays
+    are not known here and are not skipped, which errs on the early side)."""
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if current.weekday() <= FRIDAY:
+            remaining -= 1
+    return current
+
+
+def fda_deadline(aware, remedial_action):
+    """21 CFR 803.50(a): 30 calendar days; 803.53(a): 5 work days when the event
+    needs remedial action to prevent an unreasonable risk of substantial harm
+    to the public health."""
+    if remedial_action:
+        return add_work_days(aware, 5)
+    return aware + timedelta(days=30)
+
+
+def eu_deadline(aware, public_health_threat, death_or_unanticipated_deterioration):
+    """EU MDR 2017/745 Art. 87(3)-(5): serious incident 15 days; serious public
+    health threat 2 days (87(4)); death or unanticipated serious deterioration
+    of a person's state of health 10 days (87(5)). The shortest applicable wins."""
+    if public_health_threat:
+        return aware + timedelta(days=2)
+    if death_or_unanticipated_deterioration:
+        return aware + timedelta(days=10)
+    return aware + timedelta(days=15)
+
+
+def nmpa_deadline(aware, group_event, death):
+    """《医疗器械不良事件监测和再评价管理办法》 (NMPA/NHC Order No. 1, 2018), Art. 25:
+    death 7 days, serious injury (or one that could cause serious injury or death)
+    20 days (regulatory.md §8, verified from a secondary source); group adverse
+    events (群体不良事件) 12 hours by telephone or fax (Art. 30; not verified in
+    regulatory.md)."""
+    if group_event:
+        return aware + timedelta(hours=12)
+    if death:
+        return aware + timedelta(days=7)
+    return aware + timedelta(days=20)

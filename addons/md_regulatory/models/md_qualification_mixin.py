@@ -1,0 +1,126 @@
+import contextlib
+import contextvars
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+APPROVED = "approved"
+QUALIFICATION_STATES = [("draft", "Draft"), ("approved", "Approved"), ("revoked", "Revoked")]
+# The state changes only through signing and the Revoke button: an RPC caller
+# cannot set a context variable.
+_TRANSITION = contextvars.ContextVar("md_qualification_transition", default=False)
+PROTECTED_FIELDS = {"state", "approved_on", "revoked_on"}
+
+
+@contextlib.contextmanager
+def _transition():
+    token = _TRANSITION.set(True)
+    try:
+        yield
+    finally:
+        _TRANSITION.reset(token)
+
+
+class MdQualificationMixin(models.AbstractModel):
+    """A first-time approval (首营, China GSP; ISO 13485 7.4.1 supplier
+    evaluation): approved by an e-signature with the meaning "approved" by
+    Regulatory Affairs or a Quality Manager who is not its author (rule data),
+    then closed; revoked with a reason. A new approval of the same subject
+    supersedes the previous one (re-evaluation)."""
+
+    _name = "md.qualification.mixin"
+    _description = "First-time Approval"
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _md_sign_on_change = "refuse"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    state = fields.Selection(
+        QUALIFICATION_STATES, default="draft", required=True, index=True, tracking=True, copy=False
+    )
+    approved_on = fields.Datetime(readonly=True, copy=False, tracking=True)
+    revoked_on = fields.Datetime(readonly=True, copy=False, tracking=True)
+    revoke_reason = fields.Text(tracking=True, copy=False)
+    notes = fields.Text(tracking=True)
+
+    @api.model
+    def _md_subject_field(self):
+        """The field naming what is approved (partner or product)."""
+        raise NotImplementedError
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if PROTECTED_FIELDS & set(vals) and vals.get("state", "draft") != "draft":
+                raise UserError(self.env._("A first-time approval starts as a draft."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if PROTECTED_FIELDS & set(vals) and not _TRANSITION.get():
+            raise UserError(
+                self.env._(
+                    "A first-time approval is approved by its electronic signature and revoked with the "
+                    "Revoke button only."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(record.state != "draft" for record in self):
+            raise UserError(self.env._("Approved or revoked first-time approvals stay on record."))
+
+    def _md_check_signable(self, meaning):
+        if meaning == APPROVED:
+            closed = self.filtered(lambda r: r.state != "draft")
+            if closed:
+                raise UserError(self.env._("%s is not a draft.", ", ".join(closed.mapped("display_name"))))
+            self._md_check_approvable()
+        return super()._md_check_signable(meaning)
+
+    def _md_check_approvable(self):
+        """Adopters refuse an approval whose evidence is missing."""
+
+    def _md_on_signed(self, signatures):
+        result = super()._md_on_signed(signatures)
+        approved = self.browse(signatures.filtered(lambda s: s.meaning == APPROVED).mapped("res_id"))
+        if approved:
+            approved._md_approve()
+        return result
+
+    def _md_approve(self):
+        self._md_check_required_signature(APPROVED)
+        subject = self._md_subject_field()
+        previous = self.search(
+            [
+                ("state", "=", "approved"),
+                (subject, "in", self.mapped(subject).ids),
+                ("company_id", "in", self.company_id.ids),
+                ("id", "not in", self.ids),
+            ]
+        )
+        with _transition():
+            now = fields.Datetime.now()
+            for old in previous:
+                old.write(
+                    {
+                        "state": "revoked",
+                        "revoked_on": now,
+                        "revoke_reason": self.env._("Superseded by a new approval."),
+                    }
+                )
+            self.write({"state": "approved", "approved_on": now})
+
+    def action_revoke(self):
+        self.check_access("write")
+        missing = self.filtered(lambda r: not (r.revoke_reason or "").strip())
+        if missing:
+            raise UserError(
+                self.env._("Give the reason for revoking %s.", ", ".join(missing.mapped("display_name")))
+            )
+        with _transition():
+            self.filtered(lambda r: r.state != "revoked").write(
+                {"state": "revoked", "revoked_on": fields.Datetime.now()}
+            )
+        return True

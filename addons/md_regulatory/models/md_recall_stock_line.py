@@ -1,0 +1,26 @@
+from odoo import api, fields, models
+
+
+class MdRecallStockLine(models.Model):
+    """Units of a recalled lot in our stock, per location, as the last scope found them."""
+
+    _name = "md.recall.stock.line"
+    _description = "Recall Scope: Stock"
+    _order = "recall_id, lot_id, location_id"
+
+    recall_id = fields.Many2one("md.recall", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
+    lot_id = fields.Many2one("stock.lot", string="Lot/Serial Number", required=True, ondelete="restrict")
+    product_id = fields.Many2one(related="lot_id.product_id", store=True)
+    location_id = fields.Many2one("stock.location", required=True, ondelete="restrict")
+    quantity = fields.Float(digits="Product Unit of Measure")
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    lot_status = fields.Selection(related="lot_id.md_status", string="Lot Status")
+    held = fields.Boolean(
+        compute="_compute_held", store=True, help="The lot is not released: its stock cannot be delivered."
+    )
+
+    @api.depends("lot_id.md_status")
+    def _compute_held(self):
+        for line in self:
+            line.held = line.lot_id.md_status not in (False, "released")

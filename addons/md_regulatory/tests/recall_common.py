@@ -1,0 +1,69 @@
+"""Recalls built on the genealogy builders of md_udi_trace (receive, produce, deliver)."""
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.md_udi_trace.tests.test_genealogy_common import GenealogyCase
+
+PASSWORD_SUFFIX = "-Pw1!"
+
+
+class RecallCase(GenealogyCase):
+    """A lot of 10 units: 4 delivered to the hospital, 6 in stock; users of each role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Failed signing attempts are logged in a transaction of their own.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        cls.hospital.email = "qa@city-hospital.example"
+        cls.clinic.email = "pharmacy@clinic.example"
+        cls.regulatory = cls._user("md_rcl_regulatory", "md_udi_trace.group_md_regulatory")
+        cls.regulatory_2 = cls._user("md_rcl_regulatory2", "md_udi_trace.group_md_regulatory")
+        cls.regulatory_2.email = False  # chatter notes must not need the user's email address
+        cls.manager = cls._user("md_rcl_manager", "md_udi_trace.group_md_quality_manager")
+        cls.md_user = cls._user("md_rcl_user", "md_udi_trace.group_md_user")
+        cls.tubing_lot = cls.receive(cls.tubing, "TUB-RCL-1", 10.0)
+        cls.hospital_delivery = cls._deliver_qty(cls.hospital, cls.tubing_lot, 4.0)
+        cls.env["ir.config_parameter"].set_param("md_regulatory.recall_effectiveness_threshold", "95")
+
+    @classmethod
+    def _user(cls, login, groups):
+        return new_test_user(
+            cls.env,
+            login,
+            groups=groups,
+            name=login.replace("_", " ").title(),
+            email=f"{login}@meddev.example",
+            password=login + PASSWORD_SUFFIX,
+        )
+
+    @classmethod
+    def _deliver_qty(cls, partner, lot, qty):
+        picking = cls._picking(cls.warehouse.out_type_id, cls.stock_location, cls.customer_location, partner)
+        move = cls._move(picking, lot.product_id, qty)
+        move.move_line_ids = [Command.create(cls._line_vals(move, qty, lot=lot))]
+        cls._validate(picking)
+        return picking
+
+    def new_recall(self, lots=None, user=None, **vals):
+        Recall = self.env["md.recall"].with_user(user or self.regulatory)
+        recall_id = Recall.md_create_from_lots((lots or self.tubing_lot).ids, vals)
+        return Recall.browse(recall_id)
+
+    def started_recall(self, **vals):
+        recall = self.new_recall(**vals)
+        recall.action_compute_scope()
+        recall.action_start()
+        return recall
+
+    def validate_return(self, picking):
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        self._validate(picking)
+
+    @staticmethod
+    def password(user):
+        return user.login + PASSWORD_SUFFIX

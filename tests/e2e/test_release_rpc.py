@@ -1,0 +1,167 @@
+"""Batch release over XML-RPC (ISO 13485 8.2.6, 21 CFR 820.80(d) / QMSR, 21 CFR 11.200):
+the same rules as in the web client.
+
+An operator produces a serial of a device; its device history record waits for release.
+Over RPC: Medical Devices users read the DHR and nobody writes it; an inspector may not
+sign the release; the producing operator may not release what they produced, even as a
+release approver; delivering the unreleased serial is refused with a UserError naming it;
+another release approver signs with their password; then the delivery passes.
+"""
+
+import uuid
+import xmlrpc.client
+
+import pytest
+from conftest import xmlid_to_res_id
+
+OPERATOR = ["mrp.group_mrp_user", "stock.group_stock_user", "md_udi_trace.group_md_release_approver"]
+APPROVER = ["md_udi_trace.group_md_release_approver"]
+INSPECTOR = ["md_udi_trace.group_md_quality_inspector"]
+MD_USER = ["md_udi_trace.group_md_user"]
+SHIPPER = ["stock.group_stock_user", "md_udi_trace.group_md_user"]
+# Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
+RPC_USER_ERROR = 2
+RPC_ACCESS_ERROR = 4
+
+
+def password(login):
+    return login + "-Pw1!"
+
+
+@pytest.fixture
+def produced(admin, login_as):
+    """A serial of a device product made by a done manufacturing order of the operator."""
+    tag = uuid.uuid4().hex[:8].upper()
+    product_id = admin(
+        "product.product",
+        "create",
+        {"name": f"Pump {tag}", "is_storable": True, "tracking": "serial", "md_is_device": True},
+    )
+    operator = login_as("rpc_rel_operator", OPERATOR)
+    production_id = operator("mrp.production", "create", {"product_id": product_id, "product_qty": 1})
+    operator("mrp.production", "action_confirm", [production_id])
+    lot_id = operator("stock.lot", "create", {"name": f"RPC-SN-{tag}", "product_id": product_id})
+    operator("mrp.production", "write", [production_id], {"lot_producing_id": lot_id, "qty_producing": 1})
+    operator("mrp.production", "button_mark_done", [production_id])
+    assert operator("mrp.production", "read", [production_id], ["state"])[0]["state"] == "done"
+    dhr_ids = admin("md.quality.dhr", "search", [("production_id", "=", production_id)])
+    assert len(dhr_ids) == 1
+    return {"product_id": product_id, "lot_id": lot_id, "lot_name": f"RPC-SN-{tag}", "dhr_id": dhr_ids[0]}
+
+
+def release_state(admin, lot_id):
+    return admin("stock.lot", "read", [lot_id], ["md_release_state"])[0]["md_release_state"]
+
+
+def deliver(session, admin, produced):
+    """Create, confirm and validate a delivery of the serial; returns the picking id."""
+    out_type = admin(
+        "stock.picking.type", "search_read", [("code", "=", "outgoing")], ["default_location_src_id"], limit=1
+    )[0]
+    stock_id = out_type["default_location_src_id"][0]
+    customers = xmlid_to_res_id(admin, "stock.stock_location_customers")
+    partner_id = admin("res.partner", "create", {"name": "RPC Release Hospital"})
+    picking_id = session(
+        "stock.picking",
+        "create",
+        {
+            "picking_type_id": out_type["id"],
+            "partner_id": partner_id,
+            "location_id": stock_id,
+            "location_dest_id": customers,
+            "move_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Pump",
+                        "product_id": produced["product_id"],
+                        "product_uom_qty": 1,
+                        "location_id": stock_id,
+                        "location_dest_id": customers,
+                        "move_line_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "product_id": produced["product_id"],
+                                    "lot_id": produced["lot_id"],
+                                    "quantity": 1,
+                                    "location_id": stock_id,
+                                    "location_dest_id": customers,
+                                    "picked": True,
+                                },
+                            )
+                        ],
+                    },
+                )
+            ],
+        },
+    )
+    session("stock.picking", "action_confirm", [picking_id])
+    session("stock.picking", "button_validate", [picking_id])
+    return picking_id
+
+
+def test_dhr_is_readable_and_never_writable(admin, login_as, produced):
+    for login, groups in (
+        ("rpc_rel_user", MD_USER),
+        ("rpc_rel_inspector", INSPECTOR),
+        ("rpc_rel_approver", APPROVER),
+    ):
+        session = login_as(login, groups)
+        dhr = session("md.quality.dhr", "read", [produced["dhr_id"]], ["state", "lot_id", "component_ids"])[0]
+        assert dhr["state"] == "pending"
+        assert dhr["lot_id"][0] == produced["lot_id"]
+        with pytest.raises(xmlrpc.client.Fault) as error:
+            session("md.quality.dhr", "write", [produced["dhr_id"]], {"state": "released"})
+        assert error.value.faultCode == RPC_ACCESS_ERROR
+    assert release_state(admin, produced["lot_id"]) == "pending"
+
+
+def test_inspector_cannot_sign_the_release(admin, login_as, produced):
+    inspector = login_as("rpc_rel_inspector", INSPECTOR)
+    with pytest.raises(xmlrpc.client.Fault) as error:
+        inspector(
+            "md.quality.dhr", "md_sign", [produced["dhr_id"]], "released", password("rpc_rel_inspector"), "OK"
+        )
+    assert error.value.faultCode == RPC_ACCESS_ERROR
+    assert release_state(admin, produced["lot_id"]) == "pending"
+
+
+def test_operator_cannot_release_own_production(admin, login_as, produced):
+    operator = login_as("rpc_rel_operator", OPERATOR)
+    with pytest.raises(xmlrpc.client.Fault) as error:
+        operator(
+            "md.quality.dhr", "md_sign", [produced["dhr_id"]], "released", password("rpc_rel_operator"), "OK"
+        )
+    assert error.value.faultCode == RPC_USER_ERROR
+    assert "segregation of duties" in error.value.faultString
+    assert release_state(admin, produced["lot_id"]) == "pending"
+
+
+def test_delivery_waits_for_the_release_signature(admin, login_as, produced):
+    shipper = login_as("rpc_rel_shipper", SHIPPER)
+    with pytest.raises(xmlrpc.client.Fault) as error:
+        deliver(shipper, admin, produced)
+    assert error.value.faultCode == RPC_USER_ERROR, "a UserError, not a server error with a traceback"
+    assert produced["lot_name"] in error.value.faultString
+    assert "awaiting batch release" in error.value.faultString
+
+    approver = login_as("rpc_rel_approver", APPROVER)
+    signature_ids = approver(
+        "md.quality.dhr",
+        "md_sign",
+        [produced["dhr_id"]],
+        "released",
+        password("rpc_rel_approver"),
+        "DHR reviewed: complete",
+    )
+    assert len(signature_ids) == 1
+    assert release_state(admin, produced["lot_id"]) == "released"
+    # Released: the release gate lets it through; what may still refuse it is md_regulatory's
+    # market gate (this partner has no country, so no registration can cover it).
+    with pytest.raises(xmlrpc.client.Fault) as error:
+        deliver(shipper, admin, produced)
+    assert "awaiting batch release" not in error.value.faultString
+    assert "market registration" in error.value.faultString
