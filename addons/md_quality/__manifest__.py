@@ -7,6 +7,10 @@
     "author": "MedDev ERP",
     "website": "https://github.com/meddev-erp/meddev-erp",
     "license": "LGPL-3",
+    # Inspections: our own, not OCA quality_control_oca (odoo-addon-quality_control_oca
+    # 18.0.1.4.0): its qc.inspection has no sampling plan (no ISO 2859-1 lot size, AQL,
+    # Ac/Re or switching), no quarantine of the inspected lots, no e-signature and no link
+    # to NCRs or batch release; adopting it would mean overriding most of it. See README.
     "depends": ["md_regulatory"],
     "data": [
         "security/md_quality_security.xml",

@@ -5,7 +5,8 @@ An operator produces a serial of a device; its device history record waits for r
 Over RPC: Medical Devices users read the DHR and nobody writes it; an inspector may not
 sign the release; the producing operator may not release what they produced, even as a
 release approver; delivering the unreleased serial is refused with a UserError naming it;
-another release approver signs with their password; then the delivery passes.
+another release approver signs with their password; then the delivery passes (to a customer
+in a country where the device has a signed registration: md_regulatory's market gate).
 """
 
 import uuid
@@ -19,6 +20,7 @@ APPROVER = ["md_udi_trace.group_md_release_approver"]
 INSPECTOR = ["md_udi_trace.group_md_quality_inspector"]
 MD_USER = ["md_udi_trace.group_md_user"]
 SHIPPER = ["stock.group_stock_user", "md_udi_trace.group_md_user"]
+REGULATORY = ["md_udi_trace.group_md_regulatory"]
 # Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
 RPC_USER_ERROR = 2
 RPC_ACCESS_ERROR = 4
@@ -53,14 +55,38 @@ def release_state(admin, lot_id):
     return admin("stock.lot", "read", [lot_id], ["md_release_state"])[0]["md_release_state"]
 
 
-def deliver(session, admin, produced):
-    """Create, confirm and validate a delivery of the serial; returns the picking id."""
+@pytest.fixture
+def registered_customer(admin, login_as, produced):
+    """A Swiss hospital, and a registration of the device in Switzerland approved by e-signature."""
+    switzerland = admin("res.country", "search", [("code", "=", "CH")])[0]
+    template_id = admin("product.product", "read", [produced["product_id"]], ["product_tmpl_id"])[0][
+        "product_tmpl_id"
+    ][0]
+    registration_id = admin(
+        "md.registration",
+        "create",
+        {
+            "registration_type": "other",
+            "number": f"CH-{produced['lot_name']}",
+            "holder_id": xmlid_to_res_id(admin, "base.main_partner"),
+            "country_id": switzerland,
+            "product_tmpl_ids": [(6, 0, [template_id])],
+        },
+    )
+    regulatory = login_as("rpc_rel_regulatory", REGULATORY)
+    regulatory(
+        "md.registration", "md_sign", [registration_id], "approved", password("rpc_rel_regulatory"), "Checked"
+    )
+    return admin("res.partner", "create", {"name": "RPC Release Hospital", "country_id": switzerland})
+
+
+def deliver(session, admin, produced, partner_id):
+    """Create, confirm and validate a delivery of the serial to the partner; returns the picking id."""
     out_type = admin(
         "stock.picking.type", "search_read", [("code", "=", "outgoing")], ["default_location_src_id"], limit=1
     )[0]
     stock_id = out_type["default_location_src_id"][0]
     customers = xmlid_to_res_id(admin, "stock.stock_location_customers")
-    partner_id = admin("res.partner", "create", {"name": "RPC Release Hospital"})
     picking_id = session(
         "stock.picking",
         "create",
@@ -140,10 +166,10 @@ def test_operator_cannot_release_own_production(admin, login_as, produced):
     assert release_state(admin, produced["lot_id"]) == "pending"
 
 
-def test_delivery_waits_for_the_release_signature(admin, login_as, produced):
+def test_delivery_waits_for_the_release_signature(admin, login_as, produced, registered_customer):
     shipper = login_as("rpc_rel_shipper", SHIPPER)
     with pytest.raises(xmlrpc.client.Fault) as error:
-        deliver(shipper, admin, produced)
+        deliver(shipper, admin, produced, registered_customer)
     assert error.value.faultCode == RPC_USER_ERROR, "a UserError, not a server error with a traceback"
     assert produced["lot_name"] in error.value.faultString
     assert "awaiting batch release" in error.value.faultString
@@ -159,9 +185,5 @@ def test_delivery_waits_for_the_release_signature(admin, login_as, produced):
     )
     assert len(signature_ids) == 1
     assert release_state(admin, produced["lot_id"]) == "released"
-    # Released: the release gate lets it through; what may still refuse it is md_regulatory's
-    # market gate (this partner has no country, so no registration can cover it).
-    with pytest.raises(xmlrpc.client.Fault) as error:
-        deliver(shipper, admin, produced)
-    assert "awaiting batch release" not in error.value.faultString
-    assert "market registration" in error.value.faultString
+    picking_id = deliver(shipper, admin, produced, registered_customer)
+    assert admin("stock.picking", "read", [picking_id], ["state"])[0]["state"] == "done"
