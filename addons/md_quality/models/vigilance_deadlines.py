@@ -1,24 +1,13 @@
 """Adverse-event reporting deadlines from the date the manufacturer became aware.
 
-Pure Python (no Odoo import) so the rules can be read and tested on their own.
-Each regime returns the deadline as a datetime, or None when no report is due.
+Plain functions so the rules can be read and tested on their own. Each regime
+returns the deadline as a datetime, or None when no report is due. Working days
+are counted as for the FDA 806 recall report (md_regulatory).
 """
 
 from datetime import timedelta
 
-FRIDAY = 4
-
-
-def add_work_days(start, days):
-    """``start`` plus ``days`` working days (Monday to Friday; public holidays
-    are not known here and are not skipped, which errs on the early side)."""
-    current = start
-    remaining = days
-    while remaining:
-        current += timedelta(days=1)
-        if current.weekday() <= FRIDAY:
-            remaining -= 1
-    return current
+from odoo.addons.md_regulatory.models.md_recall import add_working_days
 
 
 def fda_deadline(aware, remedial_action):
@@ -26,7 +15,7 @@ def fda_deadline(aware, remedial_action):
     needs remedial action to prevent an unreasonable risk of substantial harm
     to the public health."""
     if remedial_action:
-        return add_work_days(aware, 5)
+        return add_working_days(aware, 5)
     return aware + timedelta(days=30)
 
 

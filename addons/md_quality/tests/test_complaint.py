@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from ..models.vigilance_deadlines import add_work_days
+from odoo.addons.md_regulatory.models.md_recall import add_working_days
 
 PASSWORD_SUFFIX = "-Pw1!"
 # Monday 2 March 2026, 09:00 UTC.
@@ -83,8 +83,9 @@ class TestComplaintDeadlines(MdComplaintCase):
 
     def test_work_days_skip_weekends(self):
         thursday = datetime(2026, 3, 5, 9, 0)
-        self.assertEqual(add_work_days(thursday, 5), datetime(2026, 3, 12, 9, 0))
-        self.assertEqual(add_work_days(datetime(2026, 3, 7), 1), datetime(2026, 3, 9))  # Saturday -> Monday
+        self.assertEqual(add_working_days(thursday, 5), datetime(2026, 3, 12, 9, 0))
+        saturday = datetime(2026, 3, 7)
+        self.assertEqual(add_working_days(saturday, 1), datetime(2026, 3, 9))  # -> Monday
 
     def test_eu_15_10_2_days(self):
         # EU MDR Art. 87(3), 87(5), 87(4)
