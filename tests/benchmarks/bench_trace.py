@@ -4,6 +4,10 @@ Run (builds a throwaway cluster, installs the addons, then runs this file):
 
     tests/benchmarks/run.sh bench_trace.py [--scale 1.0] [--repeat 5] [--skip-report]
 
+With KEEP=1 the cluster stays; running this file again on it (with the Odoo
+options run.sh prints) measures the genealogy already there instead of
+generating it again.
+
 At scale 1 the generator builds, through the ORM (Odoo's own manufacturing,
 receipt and delivery flows, in batches): one raw tubing lot and one pouch lot
 received from a supplier -> 100 sub-assembly orders, each consuming the raw lot
@@ -26,6 +30,7 @@ under 1 s, at least 50x faster than (a), within 3x of (c).
 """
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -289,12 +294,25 @@ SELECT lot_id FROM down
 """
 
 
-def timed(function, repeat):
+def timed(function, repeat, collector=False):
+    """Median time of ``repeat`` runs of ``function`` and its last result.
+
+    As ``timeit`` does, Python's garbage collector is off during each run
+    (``collector=False``), after a collection: in an Odoo process a full
+    collection walks a few hundred thousand objects (about 200 ms here) and
+    strikes whichever run happens to cross its threshold.
+    """
     times, result = [], None
     for _run in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
+        gc.collect()
+        if not collector:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            result = function()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
     return statistics.median(times), result
 
 
@@ -309,9 +327,14 @@ def main():
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
         admin = env.ref("base.user_admin")
         start = time.perf_counter()
-        raw_lot = Generator(env(user=admin), args.scale, args.batch).run()
-        cr.commit()
-        generation = time.perf_counter() - start
+        raw_lot = env["stock.lot"].search([("name", "=", "BENCH-TUBE-1")])
+        if raw_lot:
+            progress("genealogy already generated: measuring it")
+            generation = None
+        else:
+            raw_lot = Generator(env(user=admin), args.scale, args.batch).run()
+            cr.commit()
+            generation = time.perf_counter() - start
         cr.execute("ANALYZE")
         counts = {}
         for table in (
@@ -328,8 +351,10 @@ def main():
         lot = env["stock.lot"].browse(raw_lot.id)
         trace_time, trace_rows = timed(lambda: lot.md_trace("down"), args.repeat)
         recall_time, scope = timed(lambda: lot.md_recall_scope(), args.repeat)
+        recall_gc_time, _scope = timed(lambda: lot.md_recall_scope(), args.repeat, collector=True)
         bare_time, bare_rows = timed(lambda: (cr.execute(BARE_SQL, [lot.id]), cr.fetchall())[1], args.repeat)
         query = genealogy.trace_query(genealogy.DOWN, lot.ids, env.companies.ids)
+        cr.execute("SET LOCAL jit = off")  # as genealogy runs it
         cr.execute(SQL("EXPLAIN (ANALYZE, FORMAT TEXT) %s", query))
         plan = [row[0] for row in cr.fetchall()]
         progress("measuring")
@@ -341,7 +366,8 @@ def main():
             report_time = time.perf_counter() - start
 
     out = sys.stdout.write
-    out(f"\nGenealogy benchmark (scale {args.scale}), generated in {generation:.0f} s\n")
+    made = "generated earlier" if generation is None else f"generated in {generation:.0f} s"
+    out(f"\nGenealogy benchmark (scale {args.scale}), {made}\n")
     out("  " + ", ".join(f"{table} {count}" for table, count in counts.items()) + "\n")
     out(
         f"  raw lot reaches {len(trace_rows)} lots downstream ({len(bare_rows) - 1} by the bare SQL), "
@@ -354,6 +380,7 @@ def main():
         out(f"  {label:58} {report_time:10.3f}\n")
     out(f"  {'(b) md_trace(raw lot, down)':58} {trace_time:10.4f}\n")
     out(f"  {'(b) md_recall_scope(raw lot)':58} {recall_time:10.4f}\n")
+    out(f"  {'(b) md_recall_scope(raw lot), garbage collector on':58} {recall_gc_time:10.4f}\n")
     out(f"  {'(c) bare recursive SQL':58} {bare_time:10.4f}\n\n")
     if report_time is not None:
         out(f"  a/b (recall scope)   {report_time / recall_time:10.1f}x   (target >= 50x)\n")

@@ -32,33 +32,75 @@ UP = "up"
 
 # Repair lines whose part leaves the repaired unit instead of entering it.
 _REMOVED_PART = SQL("('remove', 'recycle')")
+# Their moves, few and indexed: read once per step and probed as a set, rather
+# than reading the move of every frontier line.
+_REMOVED_PART_MOVES = SQL("(SELECT id FROM stock_move WHERE repair_line_type IN %s)", _REMOVED_PART)
+
+
+def _fetch(cr, query):
+    """Rows of one genealogy statement, run without JIT compilation.
+
+    The recursive trace's estimated cost passes PostgreSQL's ``jit_above_cost``
+    while it runs in milliseconds: compiling it took 125 ms of a 525 ms recall
+    scope in the benchmark. JIT is switched off for this statement only (a
+    failed statement rolls the transaction back, and the setting with it).
+    """
+    cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+    jit = cr.fetchone()[0]
+    cr.execute(query)
+    rows = cr.fetchall()
+    cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+    return rows
+
+
+def _id_array(ids):
+    """The distinct ``ids`` as one ``int[]`` literal.
+
+    A recall scope passes tens of thousands of ids: PostgreSQL reads them far
+    faster as one array value than as the ``ARRAY[...]`` expression of one
+    constant per id that psycopg2 would send. Joined as ``unnest(...)`` rather
+    than tested with ``= ANY(...)``, they also spare the planner an estimate
+    per id (20 ms for 10,000 ids); distinct, they cannot count a line twice.
+    """
+    return SQL("%s::int[]", "{" + ",".join(map(str, sorted({int(id_) for id_ in ids}))) + "}")
+
+
+def _frontier_lines(frontier):
+    """The done move lines of the frontier lots: read once per step, by every branch."""
+    return SQL(
+        """
+        lines AS MATERIALIZED (
+            SELECT ml.id, ml.lot_id, ml.move_id, ml.md_unit_lot_id
+              FROM stock_move_line ml
+             WHERE ml.lot_id = ANY(%(f)s) AND ml.state = 'done'
+        )
+        """,
+        f=frontier,
+    )
 
 
 def _down_pairs(frontier):
     """(src, dst) lot pairs: ``dst`` was made from, or came out of, a ``src`` lot."""
     return SQL(
         """
-        SELECT ml.lot_id AS src, ml.md_unit_lot_id AS dst
-          FROM stock_move_line ml
-         WHERE ml.lot_id = ANY(%(f)s) AND ml.state = 'done' AND ml.md_unit_lot_id IS NOT NULL
+        WITH %(lines)s
+        SELECT l.lot_id AS src, l.md_unit_lot_id AS dst
+          FROM lines l
+         WHERE l.md_unit_lot_id IS NOT NULL
         UNION
-        SELECT ml.lot_id, out_ml.lot_id
-          FROM stock_move_line ml
-          JOIN stock_move m ON m.id = ml.move_id
-          JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = ml.id
+        SELECT l.lot_id, out_ml.lot_id
+          FROM lines l
+          JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = l.id
           JOIN stock_move_line out_ml ON out_ml.id = rel.consume_line_id
-         WHERE ml.lot_id = ANY(%(f)s) AND ml.state = 'done' AND ml.md_unit_lot_id IS NULL
-           AND out_ml.lot_id IS NOT NULL
-           AND m.repair_line_type IS DISTINCT FROM 'remove'
-           AND m.repair_line_type IS DISTINCT FROM 'recycle'
+         WHERE l.md_unit_lot_id IS NULL AND out_ml.lot_id IS NOT NULL
+           AND l.move_id NOT IN %(removed_moves)s
         UNION
         SELECT unit.lot_id, part.lot_id
-          FROM stock_move_line unit
+          FROM lines unit
           JOIN stock_move_line_consume_rel rel ON rel.consume_line_id = unit.id
           JOIN stock_move_line part ON part.id = rel.produce_line_id
           JOIN stock_move pm ON pm.id = part.move_id
-         WHERE unit.lot_id = ANY(%(f)s) AND unit.state = 'done'
-           AND part.lot_id IS NOT NULL AND pm.repair_line_type IN %(removed)s
+         WHERE part.lot_id IS NOT NULL AND pm.repair_line_type IN %(removed)s
         UNION
         SELECT unbuild.lot_id, recovered.lot_id
           FROM mrp_unbuild unbuild
@@ -67,8 +109,10 @@ def _down_pairs(frontier):
          WHERE unbuild.lot_id = ANY(%(f)s) AND unbuild.state = 'done'
            AND recovered.state = 'done' AND recovered.lot_id IS NOT NULL
         """,
+        lines=_frontier_lines(frontier),
         f=frontier,
         removed=_REMOVED_PART,
+        removed_moves=_REMOVED_PART_MOVES,
     )
 
 
@@ -76,37 +120,35 @@ def _up_pairs(frontier):
     """(src, dst) lot pairs: ``src`` is a lot that ``dst`` was made from or came out of."""
     return SQL(
         """
+        WITH %(lines)s
         SELECT ml.lot_id AS src, ml.md_unit_lot_id AS dst
           FROM stock_move_line ml
          WHERE ml.md_unit_lot_id = ANY(%(f)s) AND ml.state = 'done' AND ml.lot_id IS NOT NULL
         UNION
         SELECT inp.lot_id, out_ml.lot_id
-          FROM stock_move_line out_ml
+          FROM lines out_ml
           JOIN stock_move_line_consume_rel rel ON rel.consume_line_id = out_ml.id
           JOIN stock_move_line inp ON inp.id = rel.produce_line_id
-          JOIN stock_move im ON im.id = inp.move_id
-         WHERE out_ml.lot_id = ANY(%(f)s) AND out_ml.state = 'done'
-           AND inp.lot_id IS NOT NULL AND inp.state = 'done' AND inp.md_unit_lot_id IS NULL
-           AND im.repair_line_type IS DISTINCT FROM 'remove'
-           AND im.repair_line_type IS DISTINCT FROM 'recycle'
+         WHERE inp.lot_id IS NOT NULL AND inp.state = 'done' AND inp.md_unit_lot_id IS NULL
+           AND inp.move_id NOT IN %(removed_moves)s
         UNION
         SELECT unit.lot_id, part.lot_id
-          FROM stock_move_line part
+          FROM lines part
           JOIN stock_move pm ON pm.id = part.move_id
           JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = part.id
           JOIN stock_move_line unit ON unit.id = rel.consume_line_id
-         WHERE part.lot_id = ANY(%(f)s) AND part.state = 'done'
-           AND unit.lot_id IS NOT NULL AND pm.repair_line_type IN %(removed)s
+         WHERE unit.lot_id IS NOT NULL AND pm.repair_line_type IN %(removed)s
         UNION
         SELECT unbuild.lot_id, recovered.lot_id
-          FROM stock_move_line recovered
+          FROM lines recovered
           JOIN stock_move m ON m.id = recovered.move_id
           JOIN mrp_unbuild unbuild ON unbuild.id = m.unbuild_id
-         WHERE recovered.lot_id = ANY(%(f)s) AND recovered.state = 'done'
-           AND unbuild.state = 'done' AND unbuild.lot_id IS NOT NULL
+         WHERE unbuild.state = 'done' AND unbuild.lot_id IS NOT NULL
         """,
+        lines=_frontier_lines(frontier),
         f=frontier,
         removed=_REMOVED_PART,
+        removed_moves=_REMOVED_PART_MOVES,
     )
 
 
@@ -145,32 +187,32 @@ def trace_query(direction, lot_ids, company_ids=None):
     frontier = SQL("b.frontier")
     return SQL(
         """
-        WITH RECURSIVE bfs(level, frontier, visited) AS (
-            SELECT 0, %(seeds)s::int[], %(seeds)s::int[]
+        WITH RECURSIVE bfs(level, frontier, products, visited) AS (
+            SELECT 0, %(seeds)s, '{}'::int[], %(seeds)s
           UNION ALL
-            SELECT b.level + 1, step.lots, b.visited || step.lots
+            SELECT b.level + 1, step.lots, step.products, b.visited || step.lots
               FROM bfs b
               CROSS JOIN LATERAL (
-                  SELECT ARRAY(
-                      SELECT p.%(next)s
-                        FROM (%(pairs)s) p
-                        JOIN stock_lot lot ON lot.id = p.%(next)s
-                       WHERE %(allowed)s
-                      EXCEPT
-                      SELECT unnest(b.visited)
-                  ) AS lots
-                  OFFSET 0  -- computed once: inlined, the step would run for each use of "lots"
+                  -- one aggregate row: the step is computed once per level
+                  SELECT COALESCE(array_agg(lot.id), '{}') AS lots,
+                         COALESCE(array_agg(lot.product_id), '{}') AS products
+                    FROM (
+                        SELECT p.%(next)s AS id FROM (%(pairs)s) p
+                        EXCEPT
+                        SELECT unnest(b.visited)
+                    ) fresh
+                    JOIN stock_lot lot ON lot.id = fresh.id
+                   WHERE %(allowed)s
               ) step
              WHERE cardinality(b.frontier) > 0
         )
-        SELECT lot.id, lot.product_id, bfs.level
+        SELECT reached.lot_id, reached.product_id, bfs.level
           FROM bfs
-          CROSS JOIN LATERAL unnest(bfs.frontier) AS reached(lot_id)
-          JOIN stock_lot lot ON lot.id = reached.lot_id
+          CROSS JOIN LATERAL unnest(bfs.frontier, bfs.products) AS reached(lot_id, product_id)
          WHERE bfs.level > 0
-         ORDER BY bfs.level, lot.id
+         ORDER BY bfs.level, reached.lot_id
         """,
-        seeds=list(lot_ids),
+        seeds=_id_array(lot_ids),
         next=_next_column(direction),
         pairs=_pairs(direction, frontier),
         allowed=_lot_allowed("lot", company_ids),
@@ -181,8 +223,7 @@ def trace(cr, direction, lot_ids, company_ids=None):
     """``[(lot_id, product_id, level)]`` of every lot reached from ``lot_ids``."""
     if not lot_ids:
         return []
-    cr.execute(trace_query(direction, lot_ids, company_ids))
-    return cr.fetchall()
+    return _fetch(cr, trace_query(direction, lot_ids, company_ids))
 
 
 def links(cr, direction, lot_ids, company_ids=None):
@@ -193,7 +234,8 @@ def links(cr, direction, lot_ids, company_ids=None):
     """
     if not lot_ids:
         return []
-    cr.execute(
+    return _fetch(
+        cr,
         SQL(
             """
             SELECT DISTINCT p.src, p.dst
@@ -203,12 +245,11 @@ def links(cr, direction, lot_ids, company_ids=None):
              WHERE p.src <> p.dst AND %(src_allowed)s AND %(dst_allowed)s
              ORDER BY p.src, p.dst
             """,
-            pairs=_pairs(direction, SQL("%s::int[]", list(lot_ids))),
+            pairs=_pairs(direction, _id_array(lot_ids)),
             src_allowed=_lot_allowed("src_lot", company_ids),
             dst_allowed=_lot_allowed("dst_lot", company_ids),
-        )
+        ),
     )
-    return cr.fetchall()
 
 
 def stock(cr, lot_ids, company_ids=None):
@@ -216,22 +257,23 @@ def stock(cr, lot_ids, company_ids=None):
     if not lot_ids:
         return []
     company_filter = SQL("TRUE") if company_ids is None else SQL("q.company_id = ANY(%s)", list(company_ids))
-    cr.execute(
+    return _fetch(
+        cr,
         SQL(
             """
             SELECT q.lot_id, q.location_id, SUM(q.quantity)
-              FROM stock_quant q
-              JOIN stock_location loc ON loc.id = q.location_id
-             WHERE q.lot_id = ANY(%s) AND loc.usage = 'internal' AND %s
+              FROM unnest(%s) AS scope(lot_id)
+              JOIN stock_quant q ON q.lot_id = scope.lot_id
+             WHERE q.quantity <> 0 AND %s
+               AND q.location_id IN (SELECT id FROM stock_location WHERE usage = 'internal')
              GROUP BY q.lot_id, q.location_id
             HAVING SUM(q.quantity) > 0
              ORDER BY q.lot_id, q.location_id
             """,
-            list(lot_ids),
+            _id_array(lot_ids),
             company_filter,
-        )
+        ),
     )
-    return cr.fetchall()
 
 
 def customers(cr, lot_ids, company_ids=None):
@@ -244,7 +286,8 @@ def customers(cr, lot_ids, company_ids=None):
     if not lot_ids:
         return []
     company_filter = SQL("TRUE") if company_ids is None else SQL("ml.company_id = ANY(%s)", list(company_ids))
-    cr.execute(
+    return _fetch(
+        cr,
         SQL(
             """
             SELECT moves.partner_id, moves.lot_id, SUM(moves.qty),
@@ -252,16 +295,21 @@ def customers(cr, lot_ids, company_ids=None):
                        FILTER (WHERE moves.picking_id IS NOT NULL),
                    MAX(moves.date) FILTER (WHERE moves.qty > 0)
               FROM (
-                SELECT COALESCE(pick.partner_id, m.partner_id) AS partner_id,
+                SELECT COALESCE(
+                           pick.partner_id,
+                           -- the move is read only for lines without a transfer partner
+                           (SELECT m.partner_id FROM stock_move m WHERE m.id = ml.move_id)
+                       ) AS partner_id,
                        ml.lot_id, ml.picking_id, ml.date,
+                       -- float8: summed faster than numeric, and read as a float as Odoo does
                        CASE WHEN dest.usage = 'customer' THEN ml.quantity_product_uom
-                            ELSE -ml.quantity_product_uom END AS qty
-                  FROM stock_move_line ml
-                  JOIN stock_move m ON m.id = ml.move_id
+                            ELSE -ml.quantity_product_uom END::float8 AS qty
+                  FROM unnest(%s) AS scope(lot_id)
+                  JOIN stock_move_line ml ON ml.lot_id = scope.lot_id
                   JOIN stock_location src ON src.id = ml.location_id
                   JOIN stock_location dest ON dest.id = ml.location_dest_id
                   LEFT JOIN stock_picking pick ON pick.id = ml.picking_id
-                 WHERE ml.lot_id = ANY(%s) AND ml.state = 'done' AND %s
+                 WHERE ml.state = 'done' AND %s
                    AND (src.usage = 'customer') <> (dest.usage = 'customer')
               ) moves
              WHERE moves.partner_id IS NOT NULL
@@ -269,11 +317,10 @@ def customers(cr, lot_ids, company_ids=None):
             HAVING SUM(moves.qty) > 0
              ORDER BY moves.partner_id, moves.lot_id
             """,
-            list(lot_ids),
+            _id_array(lot_ids),
             company_filter,
-        )
+        ),
     )
-    return cr.fetchall()
 
 
 def movements(cr, lot_ids, company_ids=None):
@@ -286,7 +333,8 @@ def movements(cr, lot_ids, company_ids=None):
     if not lot_ids:
         return []
     company_filter = SQL("TRUE") if company_ids is None else SQL("ml.company_id = ANY(%s)", list(company_ids))
-    cr.execute(
+    return _fetch(
+        cr,
         SQL(
             """
             SELECT ml.lot_id, ml.id, ml.date,
@@ -303,7 +351,8 @@ def movements(cr, lot_ids, company_ids=None):
                         ELSE 'transfer' END,
                    src.complete_name, dest.complete_name, ml.quantity_product_uom,
                    COALESCE(pick.partner_id, m.partner_id)
-              FROM stock_move_line ml
+              FROM unnest(%s) AS scope(lot_id)
+              JOIN stock_move_line ml ON ml.lot_id = scope.lot_id
               JOIN stock_move m ON m.id = ml.move_id
               JOIN stock_location src ON src.id = ml.location_id
               JOIN stock_location dest ON dest.id = ml.location_dest_id
@@ -314,11 +363,10 @@ def movements(cr, lot_ids, company_ids=None):
               LEFT JOIN mrp_unbuild cunb ON cunb.id = m.consume_unbuild_id
               LEFT JOIN repair_order rep ON rep.id = m.repair_id
               LEFT JOIN stock_scrap scrap ON scrap.id = m.scrap_id
-             WHERE ml.lot_id = ANY(%s) AND ml.state = 'done' AND %s
+             WHERE ml.state = 'done' AND %s
              ORDER BY ml.lot_id, ml.date, ml.id
             """,
-            list(lot_ids),
+            _id_array(lot_ids),
             company_filter,
-        )
+        ),
     )
-    return cr.fetchall()

@@ -48,8 +48,16 @@ class TestGenealogyTrace(GenealogyCase):
             )
 
     def test_query_count_does_not_depend_on_depth(self):
-        with self.assertQueryCount(__system__=3):
+        # access check, trace, and the two statements that switch JIT off and back on
+        with self.assertQueryCount(__system__=5):
             self.tubing_lot.md_trace("down")
+
+    def test_trace_switches_jit_off_for_its_statement_only(self):
+        for setting in ("on", "off"):
+            self.env.cr.execute(f"SET LOCAL jit = {setting}")
+            self.assertTrue(self.tubing_lot.md_trace("down"))
+            self.env.cr.execute("SHOW jit")
+            self.assertEqual(self.env.cr.fetchone()[0], setting)
 
 
 @tagged("post_install", "-at_install")
