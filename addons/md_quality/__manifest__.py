@@ -54,6 +54,7 @@
         "demo/md_quality_capa_demo.xml",
         "demo/md_quality_change_demo.xml",
         "demo/md_quality_supplier_demo.xml",
+        "demo/md_quality_dhr_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,14 +1,10 @@
-import contextlib
-import contextvars
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-# The workflow fields change only through the methods below, never through a
-# caller's write() (an RPC caller cannot set a context variable).
-_TRANSITION = contextvars.ContextVar("md_quality_capa_transition", default=False)
+from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
 
 STATES = [
     ("draft", "Draft"),
@@ -50,15 +46,6 @@ DEFAULT_RECURRENCE_DAYS = 365
 RECURRENCE_PARAM = "md_quality.capa_recurrence_days"
 
 
-@contextlib.contextmanager
-def capa_transition():
-    token = _TRANSITION.set(True)
-    try:
-        yield
-    finally:
-        _TRANSITION.reset(token)
-
-
 def risk_level(rpn):
     if rpn >= RISK_HIGH_FROM:
         return "high"
@@ -75,7 +62,7 @@ class MdQualityCapa(models.Model):
 
     _name = "md.quality.capa"
     _description = "Corrective and Preventive Action"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "date_opened desc, id desc"
     _rec_names_search = ["name", "title"]
 
@@ -299,7 +286,7 @@ class MdQualityCapa(models.Model):
 
     def _md_check_writable(self, vals):
         names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if not names or _TRANSITION.get():
+        if not names or in_workflow_transition():
             return
         if names & WORKFLOW_FIELDS:
             raise UserError(
@@ -325,29 +312,12 @@ class MdQualityCapa(models.Model):
                 )
             )
 
-    def _md_write_workflow(self, vals):
-        with capa_transition():
-            self.write(vals)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(capa.state != "draft" for capa in self):
             raise UserError(self.env._("Only draft CAPAs can be deleted; cancel the others."))
 
     # --- workflow --------------------------------------------------------------
-
-    def _md_check_state(self, allowed, action):
-        wrong = self.filtered(lambda capa: capa.state not in allowed)
-        if wrong:
-            labels = dict(STATES)
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for %(capas)s (state: %(states)s).",
-                    action=action,
-                    capas=", ".join(wrong.mapped("display_name")),
-                    states=", ".join(labels[state] for state in set(wrong.mapped("state"))),
-                )
-            )
 
     def action_start_investigation(self):
         self._md_check_state(("draft",), self.env._("Starting the investigation"))

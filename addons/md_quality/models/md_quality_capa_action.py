@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .md_quality_capa import _TRANSITION, capa_transition
+from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition, workflow_transition
 
 ACTIVITY = "md_quality.md_activity_capa_action"
 WORKFLOW_FIELDS = {"state", "date_done", "done_by_id"}
@@ -79,7 +79,7 @@ class MdQualityCapaAction(models.Model):
 
     def write(self, vals):
         names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if names and not _TRANSITION.get():
+        if names and not in_workflow_transition():
             self._md_check_writable(names)
         result = super().write(vals)
         if {"user_id", "date_due"} & names:
@@ -152,7 +152,7 @@ class MdQualityCapaAction(models.Model):
                         action.display_name,
                     )
                 )
-        with capa_transition():
+        with workflow_transition():
             self.sudo().write(
                 {"state": "done", "date_done": fields.Date.context_today(self), "done_by_id": self.env.uid}
             )
@@ -170,6 +170,6 @@ class MdQualityCapaAction(models.Model):
         return True
 
     def _md_cancel(self):
-        with capa_transition():
+        with workflow_transition():
             self.filtered(lambda a: a.state == "open").write({"state": "cancelled"})
         self.activity_unlink([ACTIVITY])

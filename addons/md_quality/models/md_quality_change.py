@@ -1,15 +1,11 @@
-import contextlib
-import contextvars
 import logging
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-_logger = logging.getLogger(__name__)
+from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
 
-# The workflow fields change only through the methods below (an RPC caller
-# cannot set a context variable).
-_TRANSITION = contextvars.ContextVar("md_quality_change_transition", default=False)
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("draft", "Request"),
@@ -50,15 +46,6 @@ STOCK_DECISIONS = [
 ]
 
 
-@contextlib.contextmanager
-def change_transition():
-    token = _TRANSITION.set(True)
-    try:
-        yield
-    finally:
-        _TRANSITION.reset(token)
-
-
 class MdQualityChange(models.Model):
     """A change request under change control (ISO 13485 7.3.9 design changes,
     4.2.4 documents, 7.4 purchasing changes): the impact assessment (products,
@@ -69,7 +56,7 @@ class MdQualityChange(models.Model):
 
     _name = "md.quality.change"
     _description = "Change Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "id desc"
     _rec_names_search = ["name", "title"]
 
@@ -248,7 +235,7 @@ class MdQualityChange(models.Model):
 
     def _md_check_writable(self, vals):
         names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if not names or _TRANSITION.get():
+        if not names or in_workflow_transition():
             return
         if names & WORKFLOW_FIELDS:
             raise UserError(
@@ -292,29 +279,12 @@ class MdQualityChange(models.Model):
                 )
             )
 
-    def _md_write_workflow(self, vals):
-        with change_transition():
-            self.write(vals)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(change.state != "draft" for change in self):
             raise UserError(self.env._("Only change requests in the request state can be deleted."))
 
     # --- workflow --------------------------------------------------------------
-
-    def _md_check_state(self, allowed, action):
-        wrong = self.filtered(lambda change: change.state not in allowed)
-        if wrong:
-            labels = dict(STATES)
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for %(changes)s (state: %(states)s).",
-                    action=action,
-                    changes=", ".join(wrong.mapped("display_name")),
-                    states=", ".join(labels[state] for state in set(wrong.mapped("state"))),
-                )
-            )
 
     def _md_check_manager(self, action):
         if not self.env.user.has_group(MANAGER_GROUP):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .md_quality_change import _TRANSITION, change_transition
+from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition, workflow_transition
 
 ACTIVITY = "md_quality.md_activity_change_task"
 WORKFLOW_FIELDS = {"done", "date_done", "done_by_id"}
@@ -50,7 +50,7 @@ class MdQualityChangeTask(models.Model):
 
     def write(self, vals):
         names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if names and not _TRANSITION.get():
+        if names and not in_workflow_transition():
             if names & WORKFLOW_FIELDS:
                 raise UserError(self.env._("Mark implementation tasks done with their button."))
             self.change_id._md_check_tasks_editable()
@@ -79,7 +79,7 @@ class MdQualityChangeTask(models.Model):
                     ", ".join(not_started.mapped("display_name")),
                 )
             )
-        with change_transition():
+        with workflow_transition():
             self.sudo().write(
                 {"done": True, "date_done": fields.Date.context_today(self), "done_by_id": self.env.uid}
             )

@@ -1,23 +1,10 @@
-import contextlib
-import contextvars
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-# The state changes only through signing and disqualifying, never through a
-# caller's write() (an RPC caller cannot set a context variable).
-_TRANSITION = contextvars.ContextVar("md_quality_supplier_approval_transition", default=False)
+from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
+
 APPROVED = "approved"
 VALID_STATES = ("approved", "conditional")
-
-
-@contextlib.contextmanager
-def approval_transition():
-    token = _TRANSITION.set(True)
-    try:
-        yield
-    finally:
-        _TRANSITION.reset(token)
 
 
 class MdQualitySupplierApproval(models.Model):
@@ -35,7 +22,7 @@ class MdQualitySupplierApproval(models.Model):
 
     _name = "md.quality.supplier.approval"
     _description = "Approved Supplier List Entry"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "partner_id, product_tmpl_id, categ_id, id"
 
     _md_signed_fields = [
@@ -187,17 +174,13 @@ class MdQualitySupplierApproval(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if {"state", "disqualification_reason"} & set(vals) and not _TRANSITION.get():
+        if {"state", "disqualification_reason"} & set(vals) and not in_workflow_transition():
             raise UserError(
                 self.env._("A supplier approval changes state only by signature or disqualification.")
             )
         if vals.get("state") in VALID_STATES:
             self._md_check_approval_signed()
         return super().write(vals)
-
-    def _md_transition(self, vals):
-        with approval_transition():
-            self.sudo().write(vals)
 
     def _md_check_approval_signed(self):
         signed_ids = set(self._md_valid_signatures(APPROVED).mapped("res_id"))
@@ -226,7 +209,7 @@ class MdQualitySupplierApproval(models.Model):
         result = super()._md_on_signed(signatures)
         approved = self.browse(signatures.filtered(lambda s: s.meaning == APPROVED).mapped("res_id"))
         for approval in approved:
-            approval._md_transition({"state": approval.decision, "disqualification_reason": False})
+            approval.sudo()._md_write_workflow({"state": approval.decision, "disqualification_reason": False})
         return result
 
     def _md_check_signed_content(self):
@@ -235,7 +218,7 @@ class MdQualitySupplierApproval(models.Model):
         signed_ids = set(self._md_valid_signatures(APPROVED).mapped("res_id"))
         lapsed = self.filtered(lambda a: a.state in VALID_STATES and a.id not in signed_ids)
         if lapsed:
-            lapsed._md_transition({"state": "pending"})
+            lapsed.sudo()._md_write_workflow({"state": "pending"})
         return result
 
     def action_disqualify(self, reason=None):
@@ -246,7 +229,7 @@ class MdQualitySupplierApproval(models.Model):
         # The approval no longer stands: its signatures are voided, visibly (21 CFR 11.70).
         self._md_valid_signatures(APPROVED)._md_void(self.env._("Supplier disqualified: %s", reason))
         self.invalidate_recordset(["md_signature_ids", "md_signature_state"])
-        self._md_transition({"state": "disqualified", "disqualification_reason": reason})
+        self.sudo()._md_write_workflow({"state": "disqualified", "disqualification_reason": reason})
         return True
 
     def action_open_disqualify_wizard(self):

@@ -1,6 +1,4 @@
 import base64
-import contextlib
-import contextvars
 import hashlib
 from datetime import timedelta
 
@@ -9,11 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .md_document import DOCUMENT_TYPES
-
-# The lifecycle state changes only through the transition methods below, never
-# by a caller's write(), whatever its rights; an RPC caller cannot set a
-# context variable (unlike the context).
-_TRANSITION = contextvars.ContextVar("md_document_transition", default=False)
+from .md_workflow_mixin import in_workflow_transition, workflow_transition
 
 STATES = [
     ("draft", "Draft"),
@@ -30,15 +24,6 @@ CONTENT_FIELDS = {"document_id", "name", "title", "change_description", "file", 
 FREE_PREFIXES = ("message_", "activity_")
 
 
-@contextlib.contextmanager
-def _transition():
-    token = _TRANSITION.set(True)
-    try:
-        yield
-    finally:
-        _TRANSITION.reset(token)
-
-
 def _sha256(data):
     return hashlib.sha256(data).hexdigest() if data else False
 
@@ -51,7 +36,7 @@ class MdDocumentRevision(models.Model):
 
     _name = "md.document.revision"
     _description = "Controlled Document Revision"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "document_id, id desc"
 
     _md_signed_fields = ["name", "title", "change_description", "checksum"]
@@ -191,7 +176,7 @@ class MdDocumentRevision(models.Model):
         names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
         if not names:
             return
-        if "state" in names and not _TRANSITION.get():
+        if "state" in names and not in_workflow_transition():
             raise UserError(
                 self.env._("The state of a document revision changes only through its workflow buttons.")
             )
@@ -272,19 +257,6 @@ class MdDocumentRevision(models.Model):
 
     # --- lifecycle -------------------------------------------------------
 
-    def _md_check_state(self, allowed, action):
-        wrong = self.filtered(lambda r: r.state not in allowed)
-        if wrong:
-            labels = dict(STATES)
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for %(revisions)s (state: %(states)s).",
-                    action=action,
-                    revisions=", ".join(wrong.mapped("display_name")),
-                    states=", ".join(labels[state] for state in set(wrong.mapped("state"))),
-                )
-            )
-
     def action_submit(self):
         self._md_check_state(("draft",), self.env._("Submitting for review"))
         missing = self.filtered(lambda r: not r.checksum)
@@ -295,7 +267,7 @@ class MdDocumentRevision(models.Model):
                     ", ".join(missing.mapped("display_name")),
                 )
             )
-        with _transition():
+        with workflow_transition():
             self.write({"state": "review"})
         return True
 
@@ -304,7 +276,7 @@ class MdDocumentRevision(models.Model):
         self._md_check_state(("review",), self.env._("Returning to draft"))
         self._md_valid_signatures()._md_void(self.env._("Revision returned to draft"))
         self.invalidate_recordset(["md_signature_ids", "md_signature_state"])
-        with _transition():
+        with workflow_transition():
             self.write({"state": "draft"})
         return True
 
@@ -352,7 +324,7 @@ class MdDocumentRevision(models.Model):
         return True
 
     def _md_approve(self):
-        with _transition():
+        with workflow_transition():
             self.write({"state": "approved", "approved_on": fields.Datetime.now()})
         today = fields.Date.context_today(self)
         due = self.filtered(lambda r: not r.effective_date or r.effective_date <= today)
@@ -365,7 +337,7 @@ class MdDocumentRevision(models.Model):
         today = fields.Date.context_today(self)
         for revision in self.sorted(lambda r: (r.effective_date or today, r.id)):
             previous = revision.document_id.effective_revision_id
-            with _transition():
+            with workflow_transition():
                 if previous:
                     previous.write({"state": "superseded", "closed_on": now})
                     previous.flush_recordset(["state"])
@@ -397,7 +369,7 @@ class MdDocumentRevision(models.Model):
 
     def action_obsolete(self):
         self._md_check_state(("approved", "effective"), self.env._("Making obsolete"))
-        with _transition():
+        with workflow_transition():
             self.write({"state": "obsolete", "closed_on": fields.Datetime.now()})
         self.training_record_ids._md_cancel_pending()
 

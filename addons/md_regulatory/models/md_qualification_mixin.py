@@ -1,24 +1,11 @@
-import contextlib
-import contextvars
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .md_workflow_mixin import in_workflow_transition, workflow_transition
+
 APPROVED = "approved"
 QUALIFICATION_STATES = [("draft", "Draft"), ("approved", "Approved"), ("revoked", "Revoked")]
-# The state changes only through signing and the Revoke button: an RPC caller
-# cannot set a context variable.
-_TRANSITION = contextvars.ContextVar("md_qualification_transition", default=False)
 PROTECTED_FIELDS = {"state", "approved_on", "revoked_on"}
-
-
-@contextlib.contextmanager
-def _transition():
-    token = _TRANSITION.set(True)
-    try:
-        yield
-    finally:
-        _TRANSITION.reset(token)
 
 
 class MdQualificationMixin(models.AbstractModel):
@@ -57,7 +44,7 @@ class MdQualificationMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not _TRANSITION.get():
+        if PROTECTED_FIELDS & set(vals) and not in_workflow_transition():
             raise UserError(
                 self.env._(
                     "A first-time approval is approved by its electronic signature and revoked with the "
@@ -100,7 +87,7 @@ class MdQualificationMixin(models.AbstractModel):
                 ("id", "not in", self.ids),
             ]
         )
-        with _transition():
+        with workflow_transition():
             now = fields.Datetime.now()
             for old in previous:
                 old.write(
@@ -119,7 +106,7 @@ class MdQualificationMixin(models.AbstractModel):
             raise UserError(
                 self.env._("Give the reason for revoking %s.", ", ".join(missing.mapped("display_name")))
             )
-        with _transition():
+        with workflow_transition():
             self.filtered(lambda r: r.state != "revoked").write(
                 {"state": "revoked", "revoked_on": fields.Datetime.now()}
             )

@@ -1,13 +1,9 @@
-import contextlib
-import contextvars
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .md_workflow_mixin import in_workflow_transition, workflow_transition
+
 APPROVED = "approved"
-# approved_on and withdrawn_on change only through signing and the Withdraw
-# button, never by a caller's write(); an RPC caller cannot set a context variable.
-_TRANSITION = contextvars.ContextVar("md_registration_transition", default=False)
 PROTECTED_FIELDS = {"approved_on", "withdrawn_on"}
 
 REGISTRATION_TYPES = [
@@ -22,15 +18,6 @@ REGISTRATION_TYPES = [
 US_TYPES = ("fda_510k", "fda_pma", "fda_de_novo")
 CN_TYPES = ("nmpa_registration", "nmpa_filing")
 STATES = [("draft", "Draft"), ("valid", "Valid"), ("expired", "Expired"), ("withdrawn", "Withdrawn")]
-
-
-@contextlib.contextmanager
-def _transition():
-    token = _TRANSITION.set(True)
-    try:
-        yield
-    finally:
-        _TRANSITION.reset(token)
 
 
 class MdRegistration(models.Model):
@@ -214,7 +201,7 @@ class MdRegistration(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not _TRANSITION.get():
+        if PROTECTED_FIELDS & set(vals) and not in_workflow_transition():
             raise UserError(
                 self.env._(
                     "A certificate is approved by its electronic signature and withdrawn with the Withdraw "
@@ -239,7 +226,7 @@ class MdRegistration(models.Model):
         still_signed = set(self._md_valid_signatures(APPROVED).mapped("res_id"))
         unapproved = self.filtered(lambda r: r.approved_on and r.id not in still_signed)
         if unapproved:
-            with _transition():
+            with workflow_transition():
                 unapproved.write({"approved_on": False})
 
     @api.ondelete(at_uninstall=False)
@@ -271,7 +258,7 @@ class MdRegistration(models.Model):
 
     def _md_approve(self):
         self._md_check_required_signature(APPROVED)
-        with _transition():
+        with workflow_transition():
             self.write({"approved_on": fields.Datetime.now()})
 
     def action_withdraw(self):
@@ -283,7 +270,7 @@ class MdRegistration(models.Model):
             raise UserError(
                 self.env._("Give the reason for withdrawing %s.", ", ".join(missing.mapped("display_name")))
             )
-        with _transition():
+        with workflow_transition():
             self.filtered(lambda r: not r.withdrawn_on).write({"withdrawn_on": fields.Datetime.now()})
         return True
 

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.md_regulatory.models.md_document_revision import _transition
+from odoo.addons.md_regulatory.models.md_workflow_mixin import workflow_transition
 
 from .test_document_common import MdDocumentCase
 
@@ -135,7 +135,7 @@ class TestDocumentLifecycle(MdDocumentCase):
         with (
             self.assertRaisesRegex(ValidationError, "only one effective revision"),
             self.env.cr.savepoint(),
-            _transition(),
+            workflow_transition(),
         ):
             second.write({"state": "effective"})
         self.assertEqual(first.state, "effective")
