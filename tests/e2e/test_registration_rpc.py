@@ -1,7 +1,8 @@
 """Registrations, licences and the market gates over XML-RPC: access per
 group, approval by e-signature (21 CFR 11.50) and the refusal of a sales
 order of a device without a registration for the delivery country, with its
-signed override."""
+signed override; the customer licence required only for deliveries to the
+countries whose law asks for it."""
 
 import uuid
 import xmlrpc.client
@@ -135,3 +136,50 @@ def test_signed_override_over_rpc(admin, users, market):
     assert admin("sale.order", "read", [order_id], ["state"])[0]["state"] == "sale"
     [override] = admin("md.gate.override", "read", [override_id], ["state", "record_name"])
     assert override["state"] == "signed"
+
+
+def test_customer_licence_only_where_the_law_requires_it(admin, users):
+    """China's customer check (医疗器械经营监督管理办法, GSP) applies to deliveries to the
+    company's countries requiring customer licences (China by default): a Chinese buyer
+    without a licence is refused, a US buyer without one is not."""
+    author, signer = users["e2e_reg_author"], users["e2e_reg_signer"]
+    tag = uuid.uuid4().hex[:8].upper()
+    product_id = admin("product.product", "create", {"name": f"E2E Stent {tag}", "md_is_device": True})
+    template_id = admin("product.product", "read", [product_id], ["product_tmpl_id"])[0]["product_tmpl_id"][0]
+    orders = {}
+    for code in ("CN", "US"):
+        country_id = admin("res.country", "search", [("code", "=", code)])[0]
+        customer_id = admin(
+            "res.partner",
+            "create",
+            {"name": f"E2E Buyer {code} {tag}", "is_company": True, "country_id": country_id},
+        )
+        registration_id = author(
+            "md.registration",
+            "create",
+            {
+                "registration_type": "other",
+                "number": f"{code}-E2E-LIC-{tag}",
+                "holder_id": customer_id,
+                "country_id": country_id,
+                "product_tmpl_ids": [(6, 0, [template_id])],
+            },
+        )
+        signer(
+            "md.registration", "md_sign", [registration_id], "approved", password("e2e_reg_signer"), "Checked"
+        )
+        orders[code] = admin(
+            "sale.order",
+            "create",
+            {
+                "partner_id": customer_id,
+                "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 1})],
+            },
+        )
+    with pytest.raises(xmlrpc.client.Fault) as error:
+        admin("sale.order", "action_confirm", [orders["CN"]])
+    assert error.value.faultCode == RPC_USER_ERROR
+    assert f"E2E Buyer CN {tag} has no licence covering" in error.value.faultString
+    assert admin("sale.order", "read", [orders["CN"]], ["state"])[0]["state"] == "draft"
+    admin("sale.order", "action_confirm", [orders["US"]])
+    assert admin("sale.order", "read", [orders["US"]], ["state"])[0]["state"] == "sale"

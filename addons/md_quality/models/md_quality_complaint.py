@@ -1,15 +1,11 @@
-import contextlib
-import contextvars
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from .vigilance_deadlines import eu_deadline, fda_deadline, nmpa_deadline
+from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
 
-# The state changes only through the workflow methods, never through a caller's
-# write() (an RPC caller cannot set a context variable).
-_TRANSITION = contextvars.ContextVar("md_quality_complaint_transition", default=False)
+from .vigilance_deadlines import FDA_REMEDIAL_WORK_DAYS, eu_deadline, fda_deadline, nmpa_deadline
+
 FREE_PREFIXES = ("message_", "activity_")
 DECIDED = "approved"  # meaning of the signed reportability decision
 CLOSED = "closed"
@@ -43,15 +39,6 @@ DECISION_FIELDS = [
 ]
 
 
-@contextlib.contextmanager
-def complaint_transition():
-    token = _TRANSITION.set(True)
-    try:
-        yield
-    finally:
-        _TRANSITION.reset(token)
-
-
 class MdQualityComplaint(models.Model):
     """Customer complaint (ISO 13485 8.2.2; 21 CFR 820.198 via QMSR 820.35)
     with the adverse-event reportability decision per regime: FDA MDR
@@ -66,7 +53,7 @@ class MdQualityComplaint(models.Model):
 
     _name = "md.quality.complaint"
     _description = "Complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "awareness_date desc, id desc"
     _rec_names_search = ["name", "title"]
 
@@ -183,7 +170,7 @@ class MdQualityComplaint(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not _TRANSITION.get():
+        if not in_workflow_transition():
             self._md_check_writable(vals)
         if vals.get("udi_raw"):
             vals = dict(vals, **self._md_values_from_udi(vals["udi_raw"]))
@@ -198,10 +185,6 @@ class MdQualityComplaint(models.Model):
             raise UserError(
                 self.env._("Closed complaints cannot change: %s", ", ".join(closed.mapped("display_name")))
             )
-
-    def _md_transition(self, vals):
-        with complaint_transition():
-            self.sudo().write(vals)
 
     @api.onchange("udi_raw")
     def _onchange_udi_raw(self):
@@ -270,12 +253,14 @@ class MdQualityComplaint(models.Model):
         "death",
         "unanticipated_deterioration",
         "group_event",
+        "company_id",
     )
     def _compute_deadlines(self):
+        work_day_counters = self._md_fda_work_day_counters()
         for complaint in self:
             aware = complaint.awareness_date
             complaint.fda_deadline = (
-                fda_deadline(aware, complaint.remedial_action)
+                fda_deadline(aware, complaint.remedial_action, work_day_counters.get(complaint.company_id))
                 if aware and complaint.fda_reportable
                 else False
             )
@@ -293,6 +278,17 @@ class MdQualityComplaint(models.Model):
                 if aware and complaint.nmpa_reportable
                 else False
             )
+
+    def _md_fda_work_day_counters(self):
+        """{company: count(start, days)} on the company's FDA deadline calendar (public
+        holidays skipped) for the complaints due in 5 work days: one query per company."""
+        due = self.filtered(lambda c: c.awareness_date and c.fda_reportable and c.remedial_action)
+        return {
+            company: company._md_working_day_counter(
+                "fda", complaints.mapped("awareness_date"), FDA_REMEDIAL_WORK_DAYS
+            )
+            for company, complaints in due.grouped("company_id").items()
+        }
 
     @api.depends(
         "fda_deadline",
@@ -415,22 +411,9 @@ class MdQualityComplaint(models.Model):
 
     # --- workflow -------------------------------------------------------------
 
-    def _md_check_state(self, allowed, action):
-        wrong = self.filtered(lambda complaint: complaint.state not in allowed)
-        if wrong:
-            labels = dict(STATES)
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for %(complaints)s (state: %(states)s).",
-                    action=action,
-                    complaints=", ".join(wrong.mapped("display_name")),
-                    states=", ".join(labels[state] for state in set(wrong.mapped("state"))),
-                )
-            )
-
     def action_start_investigation(self):
         self._md_check_state(("new",), self.env._("Starting the investigation"))
-        self._md_transition({"state": "investigation"})
+        self.sudo()._md_write_workflow({"state": "investigation"})
         return True
 
     def _md_check_signable(self, meaning):
@@ -477,9 +460,9 @@ class MdQualityComplaint(models.Model):
     def _md_on_signed(self, signatures):
         result = super()._md_on_signed(signatures)
         decided = self.browse(signatures.filtered(lambda s: s.meaning == DECIDED).mapped("res_id"))
-        decided._md_transition({"state": "decided"})
+        decided.sudo()._md_write_workflow({"state": "decided"})
         closed = self.browse(signatures.filtered(lambda s: s.meaning == CLOSED).mapped("res_id"))
-        closed._md_transition({"state": "closed", "date_closed": fields.Datetime.now()})
+        closed.sudo()._md_write_workflow({"state": "closed", "date_closed": fields.Datetime.now()})
         return result
 
     def _md_check_signed_content(self):
@@ -487,5 +470,5 @@ class MdQualityComplaint(models.Model):
         signed_ids = set(self._md_valid_signatures(DECIDED).mapped("res_id"))
         reopened = self.filtered(lambda c: c.state == "decided" and c.id not in signed_ids)
         if reopened:
-            reopened._md_transition({"state": "investigation"})
+            reopened.sudo()._md_write_workflow({"state": "investigation"})
         return result

@@ -135,6 +135,13 @@ class MdQualityDhr(models.Model):
         compute="_compute_lot_records",
         help="Nonconformance reports naming the lot or raised on the order.",
     )
+    concession_ids = fields.Many2many(
+        "md.quality.ncr.disposition",
+        string="Accepted under Concession",
+        compute="_compute_lot_records",
+        help="Approved concessions (use as is) of the lot in its nonconformance reports: ISO 13485:2016 "
+        "8.3.2 and 21 CFR 820.90(b) record the justification and who authorised the acceptance.",
+    )
     label_log_ids = fields.Many2many(
         "md.label.log", string="UDI Labels Printed", compute="_compute_lot_records"
     )
@@ -179,6 +186,9 @@ class MdQualityDhr(models.Model):
         of_lot_or_order = ["|", ("lot_ids", "in", lots.ids), ("production_id", "in", productions.ids)]
         inspections = self.env["md.quality.inspection"].sudo().search(of_lot_or_order)
         ncrs = self.env["md.quality.ncr"].sudo().search(of_lot_or_order)
+        concessions = ncrs.disposition_ids.filtered(
+            lambda line: line.disposition_type == "concession" and line.state == "done"
+        )
         for dhr in self:
             lot, production = dhr.lot_id, dhr.production_id
             dhr.label_log_ids = labels.filtered(lambda log, lot=lot: log.lot_id == lot)
@@ -193,6 +203,7 @@ class MdQualityDhr(models.Model):
                     lot in rec.lot_ids or rec.production_id == production
                 )
             )
+            dhr.concession_ids = concessions.filtered(lambda line, lot=lot: line.lot_id == lot)
 
     @api.depends("state", "lot_id")
     def _compute_release_blockers(self):

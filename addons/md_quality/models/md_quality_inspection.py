@@ -371,11 +371,19 @@ class MdQualityInspection(models.Model):
     # --- lots -------------------------------------------------------------------------
 
     @api.model
+    def _md_conceded_failures(self, lot_ids, inspection_ids):
+        """``{(lot_id, inspection_id)}``: the failed inspections among ``inspection_ids``
+        whose lot was accepted under concession (ISO 13485:2016 8.3.2, 21 CFR 820.90(b)).
+        None here; the nonconformance feature extends it (md_quality_inspection_ncr.py)."""
+        return set()
+
+    @api.model
     def _md_lot_blockers(self, lots):
         """Release blockers from inspections for ``lots`` (ISO 13485 8.2.6):
         open or failed inspections covering a lot, and each release-required
         final plan of the lot's product without a passed inspection of it.
-        Two queries for all lots: ``{lot_id: [message, ...]}``."""
+        Two queries for all lots, a third when some inspection failed:
+        ``{lot_id: [message, ...]}``."""
         blockers = {lot.id: [] for lot in lots}
         if not lots:
             return blockers
@@ -394,13 +402,28 @@ class MdQualityInspection(models.Model):
         )
         rows = self.env.cr.fetchall()
         # A failed inspection stops blocking once a later inspection of the same plan passed
-        # (re-inspection after rework, ISO 13485 8.3.4).
+        # (re-inspection after rework, ISO 13485 8.3.4), or once the lot was accepted under a
+        # signed concession of the closed NCR the failure opened (ISO 13485:2016 8.3.2,
+        # 21 CFR 820.90(b)): the plan's inspection then counts as accepted for release too.
         last_pass = {
             (lot_id, plan_id): id_ for lot_id, id_, _name, state, plan_id in rows if state == "passed"
         }
+        failed = [(lot_id, id_) for lot_id, id_, _name, state, _plan_id in rows if state == "failed"]
+        conceded = (
+            self._md_conceded_failures({lot_id for lot_id, _id in failed}, {id_ for _lot, id_ in failed})
+            if failed
+            else set()
+        )
+        accepted = set(last_pass) | {
+            (lot_id, plan_id) for lot_id, id_, _name, _state, plan_id in rows if (lot_id, id_) in conceded
+        }
         state_labels = dict(self._fields["state"]._description_selection(self.env))
         for lot_id, id_, name, state, plan_id in rows:
-            if state in OPEN_STATES or (state == "failed" and last_pass.get((lot_id, plan_id), 0) < id_):
+            if state in OPEN_STATES or (
+                state == "failed"
+                and last_pass.get((lot_id, plan_id), 0) < id_
+                and (lot_id, id_) not in conceded
+            ):
                 blockers[lot_id].append(
                     self.env._("Inspection %(name)s is %(state)s.", name=name, state=state_labels[state])
                 )
@@ -412,7 +435,7 @@ class MdQualityInspection(models.Model):
                 if (
                     plan.required_for_release
                     and plan.company_id in (lot.company_id or plan.company_id)
-                    and (lot.id, plan.id) not in last_pass
+                    and (lot.id, plan.id) not in accepted
                 ):
                     blockers[lot.id].append(
                         self.env._("No passed inspection of the required plan %s.", plan.name)

@@ -1,4 +1,7 @@
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
+
+from .md_quality_ncr_disposition import CONCESSION_MEANING
 
 
 class MdQualityInspection(models.Model):
@@ -29,6 +32,43 @@ class MdQualityInspection(models.Model):
             [("inspection_id", "in", self.ids)]
         )._md_on_operation_done()
         return result
+
+    @api.model
+    def _md_conceded_failures(self, lot_ids, inspection_ids):
+        """A lot accepted under concession (ISO 13485:2016 8.3.2: justified, within regulatory
+        requirements, the authorising person recorded; 21 CFR 820.90(b)) is one named by a done
+        concession disposition, approved by a valid (not voided) "approved" e-signature, of the
+        closed NCR that the failed inspection opened. One query for all lots."""
+        conceded = super()._md_conceded_failures(lot_ids, inspection_ids)
+        if not lot_ids or not inspection_ids:
+            return conceded
+        self.env["md.quality.ncr"].flush_model(["state", "inspection_id"])
+        self.env["md.quality.ncr.disposition"].flush_model(
+            ["ncr_id", "lot_id", "disposition_type", "state", "approved_by_id"]
+        )
+        self.env["md.signature"].flush_model(["res_model", "res_id", "meaning", "voided"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT d.lot_id, ncr.inspection_id
+                     FROM md_quality_ncr_disposition d
+                     JOIN md_quality_ncr ncr ON ncr.id = d.ncr_id
+                    WHERE d.lot_id = ANY(%(lots)s)
+                      AND ncr.inspection_id = ANY(%(inspections)s)
+                      AND ncr.state = 'closed'
+                      AND d.disposition_type = 'concession'
+                      AND d.state = 'done'
+                      AND d.approved_by_id IS NOT NULL
+                      AND EXISTS (
+                          SELECT 1 FROM md_signature s
+                           WHERE s.res_model = %(model)s AND s.res_id = d.id
+                             AND s.meaning = %(meaning)s AND s.voided IS NOT TRUE)""",
+                lots=list(lot_ids),
+                inspections=list(inspection_ids),
+                model="md.quality.ncr.disposition",
+                meaning=CONCESSION_MEANING,
+            )
+        )
+        return conceded | {tuple(row) for row in rows}
 
     def _md_open_ncrs(self):
         """One NCR per failed inspection that has none yet."""

@@ -1,7 +1,7 @@
-import contextvars
-
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
 
 QUALITY_MANAGER = "md_udi_trace.group_md_quality_manager"
 QUALITY_INSPECTOR = "md_udi_trace.group_md_quality_inspector"
@@ -32,9 +32,7 @@ CAUSES = [
     ("unknown", "Unknown"),
 ]
 
-# Workflow fields are written only by the workflow methods below. A context
-# variable, not the context: an RPC caller cannot set it.
-_TRANSITION = contextvars.ContextVar("md_ncr_transition", default=False)
+# Written only by the workflow methods below (md.workflow.mixin).
 WORKFLOW_FIELDS = {"state", "closed_by_id", "date_closed"}
 
 STATES = [
@@ -61,7 +59,7 @@ class MdQualityNcr(models.Model):
 
     _name = "md.quality.ncr"
     _description = "Nonconformance Report"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "date_detected desc, id desc"
 
     _md_signed_fields = [
@@ -272,7 +270,7 @@ class MdQualityNcr(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if WORKFLOW_FIELDS & set(vals) and not _TRANSITION.get():
+            if WORKFLOW_FIELDS & set(vals) and not in_workflow_transition():
                 raise UserError(
                     self.env._("A nonconformance report starts open; its state follows the workflow.")
                 )
@@ -284,7 +282,7 @@ class MdQualityNcr(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if WORKFLOW_FIELDS & set(vals) and not _TRANSITION.get():
+        if WORKFLOW_FIELDS & set(vals) and not in_workflow_transition():
             # The state follows the workflow methods (containment, MRB, closure), never a plain write.
             raise UserError(self.env._("Use the workflow buttons to change the state of a nonconformance."))
         changed = set(vals) - WORKFLOW_FIELDS - {"user_id"}
@@ -304,28 +302,8 @@ class MdQualityNcr(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _md_transition(self, vals):
-        token = _TRANSITION.set(True)
-        try:
-            self.write(vals)
-        finally:
-            _TRANSITION.reset(token)
-
     def _md_set_state(self, state):
-        self._md_transition({"state": state})
-
-    def _md_check_state(self, allowed, action):
-        wrong = self.filtered(lambda n: n.state not in allowed)
-        if wrong:
-            labels = dict(STATES)
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for %(ncrs)s in state %(state)s.",
-                    action=action,
-                    ncrs=", ".join(wrong.mapped("name")),
-                    state=labels[wrong[0].state],
-                )
-            )
+        self._md_write_workflow({"state": state})
 
     def _md_check_group(self, group, action):
         if not self.env.user.has_group(group):
@@ -534,7 +512,7 @@ class MdQualityNcr(models.Model):
     def _md_close(self):
         self._md_check_closable()
         self._md_check_required_signature(CLOSE_MEANING)
-        self._md_transition(
+        self._md_write_workflow(
             {"state": "closed", "closed_by_id": self.env.user.id, "date_closed": fields.Datetime.now()}
         )
         self.activity_unlink(["mail.mail_activity_data_todo"])

@@ -1,21 +1,26 @@
 """Adverse-event reporting deadlines from the date the manufacturer became aware.
 
 Plain functions so the rules can be read and tested on their own. Each regime
-returns the deadline as a datetime, or None when no report is due. Working days
-are counted as for the FDA 806 recall report (md_regulatory).
+returns the deadline as a datetime, or None when no report is due. Work days
+are counted as for the FDA 806 recall report (md_regulatory): the caller
+passes the counter of the company's FDA deadline calendar.
 """
 
 from datetime import timedelta
 
-from odoo.addons.md_regulatory.models.md_recall import add_working_days
+from odoo.addons.md_regulatory.models.working_days import add_working_days
+
+# 21 CFR 803.53(a): 5 work days.
+FDA_REMEDIAL_WORK_DAYS = 5
 
 
-def fda_deadline(aware, remedial_action):
+def fda_deadline(aware, remedial_action, add_work_days=add_working_days):
     """21 CFR 803.50(a): 30 calendar days; 803.53(a): 5 work days when the event
     needs remedial action to prevent an unreasonable risk of substantial harm
-    to the public health."""
+    to the public health. ``add_work_days(start, days)`` counts work days
+    (default: Monday to Friday, no public holidays)."""
     if remedial_action:
-        return add_working_days(aware, 5)
+        return add_work_days(aware, FDA_REMEDIAL_WORK_DAYS)
     return aware + timedelta(days=30)
 
 

@@ -9,3 +9,4 @@ from . import test_change_control
 from . import test_dashboard
 from . import test_release_tour
 from . import test_ncr_tour
+from . import test_concession_release

@@ -1,10 +1,10 @@
 from datetime import datetime, timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from odoo.addons.md_regulatory.models.md_recall import add_working_days
+from odoo.addons.md_regulatory.models.working_days import add_working_days
 
 PASSWORD_SUFFIX = "-Pw1!"
 # Monday 2 March 2026, 09:00 UTC.
@@ -80,6 +80,26 @@ class TestComplaintDeadlines(MdComplaintCase):
         self.assertEqual(complaint.fda_deadline, datetime(2026, 4, 1, 9, 0))
         complaint.remedial_action = True
         self.assertEqual(complaint.fda_deadline, datetime(2026, 3, 9, 9, 0))
+
+    def test_fda_5_work_days_skip_public_holidays_of_the_fda_calendar(self):
+        # 21 CFR 803.53(a): 5 work days, counted on the company's FDA deadline calendar.
+        calendar = self.env["resource.calendar"].create(
+            {"name": "US office", "tz": "UTC", "global_leave_ids": [Command.clear()]}
+        )
+        self.env.company.md_fda_calendar_id = calendar
+        complaint = self.new_complaint(fda_reportable=True, remedial_action=True)
+        self.assertEqual(complaint.fda_deadline, datetime(2026, 3, 9, 9, 0))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Office closed",
+                "calendar_id": calendar.id,
+                "date_from": datetime(2026, 3, 6),
+                "date_to": datetime(2026, 3, 6, 23, 59, 59),
+            }
+        )
+        complaint = self.new_complaint(fda_reportable=True, remedial_action=True)
+        self.assertEqual(complaint.fda_deadline, datetime(2026, 3, 10, 9, 0))  # Friday 6 March skipped
+        self.assertEqual(self.new_complaint(fda_reportable=True).fda_deadline, datetime(2026, 4, 1, 9, 0))
 
     def test_work_days_skip_weekends(self):
         thursday = datetime(2026, 3, 5, 9, 0)

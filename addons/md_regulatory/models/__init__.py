@@ -40,3 +40,5 @@ from . import stock_picking_recall
 from . import stock_lot_recall
 from . import md_recall_demo
 from . import md_recall_settings
+from . import resource_calendar
+from . import res_company

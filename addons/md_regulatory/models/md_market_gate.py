@@ -23,8 +23,13 @@ class MdMarketGate(models.AbstractModel):
     - registration: a valid certificate covering the product and the country
       of the delivery address (条例 Art. 13: no sale without registration or
       filing; FD&C Act 510(k)/PMA; MDR Art. 5, 56);
-    - customer licence: the buyer holds a valid licence whose scope covers the
-      device class (条例 Art. 30-32, 41-42, China GSP customer checks);
+    - customer licence, for deliveries to a country of the company's
+      "Countries Requiring Customer Licences" (China by default): the buyer
+      holds a valid licence whose scope covers the device class (条例 Art.
+      30-32, 41-42; 医疗器械经营监督管理办法 and GSP customer checks: a
+      distributor sells only to holders of a 经营许可证/备案凭证 or
+      医疗机构执业许可证). A licence type issued by a country counts for
+      deliveries to that country only;
     - supplier and product qualification: 首营企业/首营品种 approved and the
       supplier's verified licences still valid (China GSP; ISO 13485 7.4.1).
 
@@ -160,16 +165,23 @@ class MdMarketGate(models.AbstractModel):
 
     @api.model
     def _md_customer_licence_violations(self, requests):
-        """``requests``: [(document, product, customer, company)] -> violations."""
-        requests = [(d, p, c.commercial_partner_id, co) for d, p, c, co in requests if p.md_is_device]
+        """``requests``: [(document, product, customer, delivery country, company)] ->
+        violations. Only deliveries to a country whose law requires the buyer's licence
+        (res.company.md_licence_country_ids) are checked; a delivery without a country
+        is refused by the registration gate."""
+        requests = [
+            (document, product, customer.commercial_partner_id, country, company)
+            for document, product, customer, country, company in requests
+            if product.md_is_device and country and country in company.md_licence_country_ids
+        ]
         if not requests:
             return []
         found = self._md_query_customer_licences(requests)
         Licence = self.env["md.partner.licence"].sudo()
         violations = []
-        for document, product, customer, company in requests:
+        for document, product, customer, country, company in requests:
             licence_id, in_force = found.get(
-                (customer.id, product.product_tmpl_id.id, company.id), (None, False)
+                (customer.id, product.product_tmpl_id.id, country.id, company.id), (None, False)
             )
             if in_force:
                 continue
@@ -180,10 +192,12 @@ class MdMarketGate(models.AbstractModel):
                 "product": product.display_name,
                 "klass": product.md_risk_class_cn or self.env._("unclassified"),
                 "licence": licence.display_name,
+                "country": country.name,
             }
             if not licence:
                 message = self.env._(
-                    "%(document)s: %(customer)s has no licence covering %(product)s (NMPA class %(klass)s).",
+                    "%(document)s: %(customer)s has no licence covering %(product)s (NMPA class %(klass)s), "
+                    "required for deliveries to %(country)s.",
                     **values,
                 )
             elif licence.withdrawn_on:
@@ -205,34 +219,38 @@ class MdMarketGate(models.AbstractModel):
 
     @api.model
     def _md_query_customer_licences(self, requests):
-        """{(customer, template, company): (best licence id or None, in force)}: one query.
-        A licence covers a product by its class, its categories, or, without any scope, every device."""
+        """{(customer, template, country, company): (best licence id or None, in force)}: one
+        query. A licence covers a product by its class, its categories, or, without any scope,
+        every device; its type must be a customer licence type of the delivery country or of
+        no country."""
         self.env["md.partner.licence"].flush_model()
+        self.env["md.partner.licence.type"].flush_model()
         today = fields.Date.context_today(self)
         keys = {
-            (c.id, p.product_tmpl_id.id, p.categ_id.id, p.md_risk_class_cn or "", co.id)
-            for _d, p, c, co in requests
+            (c.id, p.product_tmpl_id.id, p.categ_id.id, p.md_risk_class_cn or "", country.id, co.id)
+            for _d, p, c, country, co in requests
         }
-        partners, templates, categories, classes, companies = (
+        partners, templates, categories, classes, countries, companies = (
             list(column) for column in zip(*keys, strict=True)
         )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (req.partner_id, req.tmpl_id, req.company_id)
-                       req.partner_id, req.tmpl_id, req.company_id, lic.id,
+                SELECT DISTINCT ON (req.partner_id, req.tmpl_id, req.country_id, req.company_id)
+                       req.partner_id, req.tmpl_id, req.country_id, req.company_id, lic.id,
                        COALESCE(lic.id IS NOT NULL AND lic.withdrawn_on IS NULL
                                 AND (lic.issue_date IS NULL OR lic.issue_date <= %(today)s)
                                 AND (lic.expiry_date IS NULL OR lic.expiry_date >= %(today)s),
                                 FALSE) AS in_force
                   FROM unnest(%(partners)s::int[], %(templates)s::int[], %(categories)s::int[],
-                              %(classes)s::varchar[], %(companies)s::int[])
-                       AS req(partner_id, tmpl_id, categ_id, cn_class, company_id)
+                              %(classes)s::varchar[], %(countries)s::int[], %(companies)s::int[])
+                       AS req(partner_id, tmpl_id, categ_id, cn_class, country_id, company_id)
              LEFT JOIN md_partner_licence lic
                     ON lic.partner_id = req.partner_id AND lic.active
                    AND (lic.company_id IS NULL OR lic.company_id = req.company_id)
                    AND EXISTS (SELECT 1 FROM md_partner_licence_type t
-                                WHERE t.id = lic.licence_type_id AND t.for_customer)
+                                WHERE t.id = lic.licence_type_id AND t.for_customer
+                                  AND (t.country_id IS NULL OR t.country_id = req.country_id))
                    AND ((req.cn_class = 'I' AND lic.covers_class_i)
                         OR (req.cn_class = 'II' AND lic.covers_class_ii)
                         OR (req.cn_class = 'III' AND lic.covers_class_iii)
@@ -246,7 +264,7 @@ class MdMarketGate(models.AbstractModel):
                             AND NOT COALESCE(lic.covers_class_iii, FALSE)
                             AND NOT EXISTS (SELECT 1 FROM md_partner_licence_product_category_rel rcat
                                              WHERE rcat.licence_id = lic.id)))
-              ORDER BY req.partner_id, req.tmpl_id, req.company_id, in_force DESC,
+              ORDER BY req.partner_id, req.tmpl_id, req.country_id, req.company_id, in_force DESC,
                        lic.expiry_date DESC NULLS FIRST, lic.id DESC
                 """,
                 today=today,
@@ -254,10 +272,11 @@ class MdMarketGate(models.AbstractModel):
                 templates=templates,
                 categories=categories,
                 classes=classes,
+                countries=countries,
                 companies=companies,
             )
         )
-        return {(p, t, co): (lic, ok) for p, t, co, lic, ok in self.env.cr.fetchall()}
+        return {(p, t, c, co): (lic, ok) for p, t, c, co, lic, ok in self.env.cr.fetchall()}
 
     # --- supplier and product first-time approval (首营) -----------------------
 

@@ -14,14 +14,19 @@ class MdPartnerLicenceType(models.Model):
     code = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    country_id = fields.Many2one("res.country", help="The country whose authority issues this licence.")
+    country_id = fields.Many2one(
+        "res.country",
+        help="The country whose authority issues this licence. A customer licence of a type with a country "
+        "counts for deliveries to that country only.",
+    )
     for_supplier = fields.Boolean(
         string="Supplier Licence", help="Accepted as a licence of a supplier in its first-time approval."
     )
     for_customer = fields.Boolean(
         string="Customer Licence",
-        help="Authorises the holder to buy devices: a sales order of a device product to a customer needs "
-        "a valid licence of such a type covering the device's class.",
+        help="Authorises the holder to buy devices: a sales order of a device product delivered to a country "
+        "requiring customer licences (Settings) needs a valid licence of such a type covering the device's "
+        "class.",
     )
     description = fields.Text()
 

@@ -21,22 +21,11 @@ NMPA_LEVELS = [("1", "Level I (一级)"), ("2", "Level II (二级)"), ("3", "Lev
 NMPA_NOTIFICATION_DAYS = {"1": 1, "2": 3, "3": 7}
 # 21 CFR 806.10(b): report within 10 working days of initiating the correction or removal.
 FDA_806_WORKING_DAYS = 10
+# Order 29 (主动召回): the investigation and evaluation report and the recall plan go to the
+# provincial authority within 5 working days of the decision (regulatory.md §8: to verify).
+NMPA_REPORT_WORKING_DAYS = 5
 EFFECTIVENESS_PARAM = "md_regulatory.recall_effectiveness_threshold"
 DEFAULT_EFFECTIVENESS_THRESHOLD = 95.0
-
-
-def add_working_days(start, days):
-    """``start`` plus ``days`` working days, Saturdays and Sundays skipped.
-
-    Public holidays are not counted as non-working days (no holiday calendar
-    is kept): on a holiday week the deadline is a day early, never late.
-    """
-    current, left = start, days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
 
 
 class MdRecall(models.Model):
@@ -129,8 +118,15 @@ class MdRecall(models.Model):
         string="FDA 806 Report Deadline",
         compute="_compute_deadlines",
         store=True,
-        help="21 CFR 806.10(b): 10 working days from the decision (weekends skipped; public holidays are "
-        "not counted).",
+        help="21 CFR 806.10(b): 10 working days from the decision, counted on the company's FDA deadline "
+        "calendar (its working weekdays, public holidays skipped).",
+    )
+    nmpa_report_deadline = fields.Date(
+        string="NMPA Recall Plan Deadline",
+        compute="_compute_deadlines",
+        store=True,
+        help="Order 29: the investigation and evaluation report and the recall plan are filed within 5 "
+        "working days of the decision, counted on the company's NMPA deadline calendar.",
     )
     fda_806_submitted_date = fields.Date(string="FDA 806 Report Submitted", tracking=True)
     notification_done_date = fields.Datetime(
@@ -236,8 +232,10 @@ class MdRecall(models.Model):
         for recall in self:
             recall.fda_806_required = recall.fda_class in ("1", "2")
 
-    @api.depends("decision_date", "nmpa_level", "fda_806_required")
+    @api.depends("decision_date", "nmpa_level", "fda_806_required", "company_id")
     def _compute_deadlines(self):
+        """Working days come from the company's deadline calendars when the decision
+        or classification is set; later calendar edits do not move them."""
         for recall in self:
             day = recall.decision_date
             recall.notification_deadline = (
@@ -245,9 +243,23 @@ class MdRecall(models.Model):
                 if day and recall.nmpa_level
                 else False
             )
-            recall.fda_806_deadline = (
-                add_working_days(day, FDA_806_WORKING_DAYS) if day and recall.fda_806_required else False
-            )
+        self._md_set_working_day_deadline(
+            "fda_806_deadline", "fda", FDA_806_WORKING_DAYS, lambda recall: recall.fda_806_required
+        )
+        self._md_set_working_day_deadline(
+            "nmpa_report_deadline", "nmpa", NMPA_REPORT_WORKING_DAYS, lambda recall: recall.nmpa_level
+        )
+
+    def _md_set_working_day_deadline(self, field_name, regime, days, applies):
+        """``field_name`` = decision date + ``days`` working days of the ``regime``'s
+        calendar where ``applies``; one holiday query per company."""
+        due = self.filtered(lambda recall: recall.decision_date and applies(recall))
+        for recall in self - due:
+            recall[field_name] = False
+        for company, recalls in due.grouped("company_id").items():
+            count = company._md_working_day_counter(regime, recalls.mapped("decision_date"), days)
+            for recall in recalls:
+                recall[field_name] = count(recall.decision_date, days)
 
     @api.depends("customer_line_ids.notified_at")
     def _compute_notification_done_date(self):
@@ -546,6 +558,13 @@ class MdRecall(models.Model):
                 summary=self.env._("Submit the FDA Part 806 correction/removal report"),
                 user_id=self.user_id.id,
             )
+        if self.nmpa_report_deadline:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=self.nmpa_report_deadline,
+                summary=self.env._("File the NMPA investigation report and recall plan"),
+                user_id=self.user_id.id,
+            )
 
     def action_place_holds(self):
         for recall in self:
@@ -741,6 +760,7 @@ class MdRecall(models.Model):
                 if self.notification_deadline
                 else False,
                 "fda_806": to_string(self.fda_806_deadline) if self.fda_806_deadline else False,
+                "nmpa_report": to_string(self.nmpa_report_deadline) if self.nmpa_report_deadline else False,
                 "notification_overdue": self.notification_overdue,
                 "fda_806_overdue": self.fda_806_overdue,
             },

@@ -29,6 +29,7 @@ class ResConfigSettings(models.TransientModel):
         help="Comma-separated days before the expiry of a registration or partner licence at which "
         "Regulatory Affairs gets an activity, e.g. 60,30,7.",
     )
+    md_licence_country_ids = fields.Many2many(related="company_id.md_licence_country_ids", readonly=False)
 
     @api.constrains("md_signature_max_failures", "md_signature_idle_minutes")
     def _check_md_signature_settings(self):

@@ -3,8 +3,9 @@ from odoo import models
 
 class SaleOrder(models.Model):
     """Confirming a sales order of device products needs a valid registration
-    for the delivery country and a customer licence covering each device's
-    class (md.market.gate); server-side, so XML-RPC callers meet it too."""
+    for the delivery country and, where that country's law requires it, a
+    customer licence covering each device's class (md.market.gate);
+    server-side, so XML-RPC callers meet it too."""
 
     _name = "sale.order"
     _inherit = ["sale.order", "md.gate.document.mixin"]
@@ -12,6 +13,11 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         self._md_gate_enforce(self)
         return super().action_confirm()
+
+    def _md_delivery_country(self):
+        """The country the goods go to: the delivery address's, else the customer's."""
+        self.ensure_one()
+        return self.partner_shipping_id.country_id or self.partner_id.country_id
 
     def _md_gate_violations(self):
         gate = self.env["md.market.gate"]
@@ -26,7 +32,13 @@ class SaleOrder(models.Model):
             for line in lines
         ]
         licence_requests = [
-            (line.order_id, line.product_id, line.order_id.partner_id, line.order_id.company_id)
+            (
+                line.order_id,
+                line.product_id,
+                line.order_id.partner_id,
+                line.order_id._md_delivery_country(),
+                line.order_id.company_id,
+            )
             for line in lines
         ]
         violations = gate._md_registration_violations(registration_requests)

@@ -106,6 +106,68 @@ class TestQualification(MdQualificationCase):
         self.assertIn(self.infusion_set.display_name, message)
         self.assertIn("class II", message)
 
+    def test_customer_licence_only_for_deliveries_to_countries_that_require_it(self):
+        """The customer licence comes from China's law (医疗器械经营监督管理办法, GSP customer
+        checks): it is required for deliveries to the company's "Countries Requiring
+        Customer Licences" (China by default), by the delivery address's country."""
+        company = self.env.company
+        self.assertEqual(company.md_licence_country_ids, self.cn)
+        self.approved_registration()
+        self.approved_registration(country=self.us, registration_type="fda_510k", number="K261234")
+        customer_us = self._partner("Boston General Hospital", self.us)
+        order = self.sale_order(customer_us, self.infusion_set)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        # The delivery address decides: a Chinese buyer's delivery to the US passes, a US
+        # buyer's delivery to China needs its licence.
+        us_address = self.env["res.partner"].create(
+            {
+                "name": "US warehouse",
+                "parent_id": self.customer_cn.id,
+                "type": "delivery",
+                "country_id": self.us.id,
+            }
+        )
+        order = self.sale_order(self.customer_cn, self.infusion_set, shipping=us_address)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        cn_address = self.env["res.partner"].create(
+            {
+                "name": "Shanghai depot",
+                "parent_id": customer_us.id,
+                "type": "delivery",
+                "country_id": self.cn.id,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "Boston General Hospital has no licence covering .* to China"):
+            self.sale_order(customer_us, self.infusion_set, shipping=cn_address).action_confirm()
+        # No country in the setting: no customer licence check at all.
+        settings = self.env["res.config.settings"].create({"md_licence_country_ids": [Command.clear()]})
+        settings.execute()
+        self.assertFalse(company.md_licence_country_ids)
+        order = self.sale_order(self.customer_cn, self.infusion_set)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        # A country added: its deliveries need a licence of a type of that country or of no country.
+        company.md_licence_country_ids = self.us
+        order = self.sale_order(customer_us, self.infusion_set)
+        with self.assertRaisesRegex(UserError, "has no licence covering .* to United States"):
+            order.action_confirm()
+        self.licence(customer_us, self.type_hospital)  # a Chinese licence type does not count in the US
+        with self.assertRaisesRegex(UserError, "has no licence covering"):
+            order.action_confirm()
+        us_type = self.env["md.partner.licence.type"].create(
+            {
+                "name": "State distributor licence",
+                "code": "US-DIST",
+                "country_id": self.us.id,
+                "for_customer": True,
+            }
+        )
+        self.licence(customer_us, us_type)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
     def test_customer_licence_scope_by_class(self):
         self.approved_registration(products=self.infusion_set | self.stent)
         class_iii = self.licence(self.customer_cn, self.type_distribution, covers_class_iii=True)

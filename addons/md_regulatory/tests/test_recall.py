@@ -1,12 +1,12 @@
 import json
-from datetime import date
+from datetime import date, datetime
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.md_recall import add_working_days
+from ..models.working_days import add_working_days
 from .recall_common import RecallCase
 
 
@@ -31,6 +31,37 @@ class TestRecallDeadlines(RecallCase):
         recall.decision_date = date(2026, 3, 11)  # Wednesday -> Wednesday two weeks on
         self.assertEqual(recall.fda_806_deadline, date(2026, 3, 25))
 
+    def test_working_day_deadlines_skip_the_calendars_public_holidays(self):
+        """21 CFR 806.10(b) counts 10 working days on the company's FDA calendar and
+        Order 29's recall plan 5 working days on its NMPA calendar, both by default the
+        company's working hours; their public holidays push the deadline later."""
+        company = self.env.company
+        company.resource_calendar_id.tz = "UTC"
+        decision = date(2026, 9, 30)  # the Wednesday before China's National Day week
+        recall = self.new_recall(fda_class="2", nmpa_level="3", decision_date=decision)
+        self.assertEqual(recall.fda_806_deadline, date(2026, 10, 14))
+        self.assertEqual(recall.nmpa_report_deadline, date(2026, 10, 7))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "National Day",
+                "calendar_id": company.resource_calendar_id.id,
+                "date_from": datetime(2026, 10, 1),
+                "date_to": datetime(2026, 10, 7, 23, 59, 59),
+            }
+        )
+        recall = self.new_recall(fda_class="2", nmpa_level="3", decision_date=decision)
+        self.assertEqual(recall.fda_806_deadline, date(2026, 10, 21))
+        self.assertEqual(recall.nmpa_report_deadline, date(2026, 10, 14))
+        # An FDA calendar of its own (a US office without the Chinese holidays).
+        company.md_fda_calendar_id = self.env["resource.calendar"].create(
+            {"name": "US office", "tz": "UTC", "global_leave_ids": [Command.clear()]}
+        )
+        recall = self.new_recall(fda_class="2", nmpa_level="3", decision_date=decision)
+        self.assertEqual(recall.fda_806_deadline, date(2026, 10, 14))
+        self.assertEqual(recall.nmpa_report_deadline, date(2026, 10, 14))
+        status = recall.md_status()[0]["deadlines"]
+        self.assertEqual((status["fda_806"], status["nmpa_report"]), ("2026-10-14", "2026-10-14"))
+
     def test_fda_class_iii_needs_no_806_report(self):
         recall = self.new_recall(fda_class="3")
         self.assertFalse(recall.fda_806_required)
@@ -45,11 +76,11 @@ class TestRecallDeadlines(RecallCase):
         self.assertTrue(recall.fda_806_overdue)
         self.assertIn(recall, self.env["md.recall"].search([("is_overdue", "=", True)]))
         activities = recall.activity_ids
-        self.assertEqual(len(activities), 2)
+        self.assertEqual(len(activities), 3)
         self.assertEqual(activities.user_id, self.regulatory)
         self.assertEqual(
             sorted(activities.mapped("date_deadline")),
-            [recall.notification_deadline, recall.fda_806_deadline],
+            [recall.notification_deadline, recall.nmpa_report_deadline, recall.fda_806_deadline],
         )
         recall.fda_806_submitted_date = date(2020, 1, 10)
         recall.customer_line_ids.action_send_letter()
