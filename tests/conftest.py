@@ -31,7 +31,7 @@ class Rpc:
 
 
 def xmlid_to_res_id(rpc, xmlid):
-    """The database id behind an external id such as "md_udi_trace.group_md_user"."""
+    """The database id behind an external id such as "md_base.group_md_user"."""
     module, name = xmlid.split(".", 1)
     domain = [("module", "=", module), ("name", "=", name)]
     found = rpc("ir.model.data", "search_read", domain, fields=["res_id"])

@@ -1,6 +1,4 @@
-from odoo.tools import SQL
-
-from odoo.addons.md_regulatory import delete_module_activities
+from odoo.addons.md_base import delete_module_activities, delete_module_signatures
 
 from . import models
 from . import wizard
@@ -12,5 +10,5 @@ def uninstall_hook(env):
     activities their type with ondelete='restrict', and nobody can delete a signature
     through the ORM (21 CFR 11.70). The quality tables go with the module.
     """
-    env.cr.execute(SQL("DELETE FROM md_signature WHERE res_model LIKE %s", "md.quality.%"))
+    delete_module_signatures(env, "md_quality")
     delete_module_activities(env, "md_quality")

@@ -2,7 +2,7 @@
     "name": "Medical Devices: Quality Management",
     "summary": "Inspections with ISO 2859-1 sampling, nonconformance, CAPA, change control, "
     "batch release with device history records, supplier quality, complaints",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Inventory/Medical Devices",
     "author": "MedDev ERP",
     "website": "https://github.com/meddev-erp/meddev-erp",

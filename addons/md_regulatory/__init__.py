@@ -1,32 +1,20 @@
 from odoo.tools import SQL
 
+from odoo.addons.md_base import delete_module_activities, delete_module_signatures
+
 from . import controllers
 from . import models
 from . import wizard
 
 
 def uninstall_hook(env):
-    """Remove the signatures before Odoo removes the module's data.
+    """Remove what pins the module's data before Odoo removes it.
 
     Nobody can delete a signature through the ORM (21 CFR 11.70), and a
-    signature keeps its meaning with ``ondelete='restrict'``. Uninstalling the
-    module drops the signature table anyway, but Odoo first deletes the
-    module's records, the signature meanings among them, which the signatures
-    would still reference.
+    signature keeps its meaning with ``ondelete='restrict'``; licences keep
+    their type (module data), and activities their activity type, the same
+    way. The module's tables go with it.
     """
-    env.cr.execute(SQL("DELETE FROM md_signature"))
-    # Licences keep their type (module data) with ondelete='restrict', and activities their
-    # activity type: both go before the data they point to; the tables go with the module.
+    delete_module_signatures(env, "md_regulatory")
     env.cr.execute(SQL("DELETE FROM md_partner_licence"))
     delete_module_activities(env, "md_regulatory")
-
-
-def delete_module_activities(env, module):
-    """Delete the activities of the activity types ``module`` declares."""
-    env.cr.execute(
-        SQL(
-            """DELETE FROM mail_activity WHERE activity_type_id IN (
-                   SELECT res_id FROM ir_model_data WHERE module = %s AND model = 'mail.activity.type')""",
-            module,
-        )
-    )

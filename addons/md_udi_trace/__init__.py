@@ -4,6 +4,8 @@ import psycopg2
 
 from odoo.tools import SQL
 
+from odoo.addons.md_base import delete_module_signatures
+
 from . import models
 from . import wizard
 from . import controllers
@@ -14,7 +16,8 @@ _logger = logging.getLogger(__name__)
 
 
 def uninstall_hook(env):
-    """Remove the demo story's stock history before Odoo removes the demo products.
+    """Remove the signatures of lot holds (they pin nothing of md_base, but their records go with
+    the module), then the demo story's stock history before Odoo removes the demo products.
 
     Odoo never deletes done stock moves, so the products and partners of the
     story (models/stock_lot_demo.py) would stay behind after an uninstall. Only
@@ -23,6 +26,7 @@ def uninstall_hook(env):
     still refer to them, everything is kept, as Odoo does for any product with
     stock history.
     """
+    delete_module_signatures(env, "md_udi_trace")
     try:
         with env.cr.savepoint():
             _delete_demo_story(env.cr)

@@ -1,12 +1,13 @@
 {
     "name": "Medical Devices: UDI and Traceability",
     "summary": "UDI device identifiers, UDI scanning, lot/serial genealogy, recall scope, UDI labels",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Inventory/Medical Devices",
     "author": "MedDev ERP",
     "website": "https://github.com/meddev-erp/meddev-erp",
     "license": "LGPL-3",
     "depends": [
+        "md_base",
         "stock",
         "mrp",
         "purchase_stock",
@@ -38,10 +39,12 @@
         "views/md_label_log_views.xml",
         "wizard/md_label_print_views.xml",
         "views/res_config_settings_views.xml",
+        "data/md_udi_trace_audit_data.xml",
     ],
     "demo": [
         "demo/md_device_demo.xml",
         "demo/md_genealogy_demo.xml",
+        "demo/md_lot_hold_signature_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

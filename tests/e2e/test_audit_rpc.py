@@ -12,11 +12,11 @@ import xmlrpc.client
 import pytest
 
 GROUPS = {
-    "audit_md_user": ["md_udi_trace.group_md_user"],
-    "audit_inspector": ["md_udi_trace.group_md_quality_inspector"],
-    "audit_approver": ["md_udi_trace.group_md_release_approver"],
-    "audit_quality_manager": ["md_udi_trace.group_md_quality_manager"],
-    "audit_regulatory": ["md_udi_trace.group_md_regulatory"],
+    "audit_md_user": ["md_base.group_md_user"],
+    "audit_inspector": ["md_base.group_md_quality_inspector"],
+    "audit_approver": ["md_base.group_md_release_approver"],
+    "audit_quality_manager": ["md_base.group_md_quality_manager"],
+    "audit_regulatory": ["md_base.group_md_regulatory"],
 }
 VERIFIERS = ("audit_quality_manager", "audit_regulatory", "admin")
 

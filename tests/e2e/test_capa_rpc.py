@@ -8,11 +8,11 @@ import xmlrpc.client
 import pytest
 
 GROUPS = {
-    "e2e_capa_user": ["md_udi_trace.group_md_user"],
-    "e2e_capa_inspector": ["md_udi_trace.group_md_quality_inspector"],
-    "e2e_capa_reviewer": ["md_udi_trace.group_md_quality_inspector"],
-    "e2e_capa_manager": ["md_udi_trace.group_md_quality_manager"],
-    "e2e_capa_regulatory": ["md_udi_trace.group_md_regulatory"],
+    "e2e_capa_user": ["md_base.group_md_user"],
+    "e2e_capa_inspector": ["md_base.group_md_quality_inspector"],
+    "e2e_capa_reviewer": ["md_base.group_md_quality_inspector"],
+    "e2e_capa_manager": ["md_base.group_md_quality_manager"],
+    "e2e_capa_regulatory": ["md_base.group_md_regulatory"],
 }
 
 

@@ -10,9 +10,9 @@ import xmlrpc.client
 
 import pytest
 
-MD_USER = ["md_udi_trace.group_md_user"]
-INSPECTOR = ["md_udi_trace.group_md_quality_inspector"]
-REGULATORY = ["md_udi_trace.group_md_regulatory"]
+MD_USER = ["md_base.group_md_user"]
+INSPECTOR = ["md_base.group_md_quality_inspector"]
+REGULATORY = ["md_base.group_md_regulatory"]
 # Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
 RPC_USER_ERROR = 2
 RPC_ACCESS_ERROR = 4

@@ -11,8 +11,8 @@ import xmlrpc.client
 import pytest
 
 # A plain user who may edit products in general (inventory manager): only the MedDev rule stops them.
-MD_USER = ["md_udi_trace.group_md_user", "stock.group_stock_manager"]
-QUALITY_MANAGER = ["md_udi_trace.group_md_quality_manager"]
+MD_USER = ["md_base.group_md_user", "stock.group_stock_manager"]
+QUALITY_MANAGER = ["md_base.group_md_quality_manager"]
 
 
 def gtin13(body12):

@@ -11,11 +11,11 @@ import pytest
 
 CONTENT = b"%PDF-1.4 e2e controlled content"
 GROUPS = {
-    "e2e_doc_author": ["md_udi_trace.group_md_quality_manager"],
-    "e2e_doc_reviewer": ["md_udi_trace.group_md_quality_inspector"],
-    "e2e_doc_approver": ["md_udi_trace.group_md_quality_manager"],
-    "e2e_doc_trainee": ["md_udi_trace.group_md_user"],
-    "e2e_doc_user": ["md_udi_trace.group_md_user"],
+    "e2e_doc_author": ["md_base.group_md_quality_manager"],
+    "e2e_doc_reviewer": ["md_base.group_md_quality_inspector"],
+    "e2e_doc_approver": ["md_base.group_md_quality_manager"],
+    "e2e_doc_trainee": ["md_base.group_md_user"],
+    "e2e_doc_user": ["md_base.group_md_user"],
 }
 
 

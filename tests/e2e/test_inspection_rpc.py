@@ -12,9 +12,9 @@ import xmlrpc.client
 import pytest
 from conftest import xmlid_to_res_id
 
-MD_USER = ["md_udi_trace.group_md_user", "stock.group_stock_user"]
-INSPECTOR = ["md_udi_trace.group_md_quality_inspector", "stock.group_stock_user"]
-MANAGER = ["md_udi_trace.group_md_quality_manager", "stock.group_stock_user"]
+MD_USER = ["md_base.group_md_user", "stock.group_stock_user"]
+INSPECTOR = ["md_base.group_md_quality_inspector", "stock.group_stock_user"]
+MANAGER = ["md_base.group_md_quality_manager", "stock.group_stock_user"]
 
 
 def password(login):

@@ -10,8 +10,8 @@ import xmlrpc.client
 import pytest
 from conftest import xmlid_to_res_id
 
-QUALITY_MANAGER = ["md_udi_trace.group_md_quality_manager", "stock.group_stock_user"]
-MD_USER = ["md_udi_trace.group_md_user", "stock.group_stock_user"]
+QUALITY_MANAGER = ["md_base.group_md_quality_manager", "stock.group_stock_user"]
+MD_USER = ["md_base.group_md_user", "stock.group_stock_user"]
 # Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
 RPC_USER_ERROR = 2
 RPC_ACCESS_ERROR = 4

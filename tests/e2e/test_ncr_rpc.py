@@ -13,10 +13,10 @@ import pytest
 from conftest import xmlid_to_res_id
 
 STOCK = "stock.group_stock_user"
-MD_USER = ["md_udi_trace.group_md_user", STOCK]
-INSPECTOR = ["md_udi_trace.group_md_quality_inspector", STOCK]
-MANAGER = ["md_udi_trace.group_md_quality_manager", STOCK]
-REGULATORY = ["md_udi_trace.group_md_regulatory", STOCK]
+MD_USER = ["md_base.group_md_user", STOCK]
+INSPECTOR = ["md_base.group_md_quality_inspector", STOCK]
+MANAGER = ["md_base.group_md_quality_manager", STOCK]
+REGULATORY = ["md_base.group_md_regulatory", STOCK]
 PASSWORD_SUFFIX = "-Pw1!"
 # Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
 RPC_USER_ERROR = 2

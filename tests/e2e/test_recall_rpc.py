@@ -8,9 +8,9 @@ import xmlrpc.client
 import pytest
 from conftest import xmlid_to_res_id
 
-REGULATORY = ["md_udi_trace.group_md_regulatory"]
-QUALITY_MANAGER = ["md_udi_trace.group_md_quality_manager"]
-MD_USER = ["md_udi_trace.group_md_user"]
+REGULATORY = ["md_base.group_md_regulatory"]
+QUALITY_MANAGER = ["md_base.group_md_quality_manager"]
+MD_USER = ["md_base.group_md_user"]
 # Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
 RPC_USER_ERROR = 2
 RPC_ACCESS_ERROR = 4

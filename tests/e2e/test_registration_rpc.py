@@ -12,9 +12,9 @@ import pytest
 RPC_USER_ERROR = 2
 ACCESS_ERROR = 4
 GROUPS = {
-    "e2e_reg_user": ["md_udi_trace.group_md_user"],
-    "e2e_reg_author": ["md_udi_trace.group_md_regulatory"],
-    "e2e_reg_signer": ["md_udi_trace.group_md_regulatory"],
+    "e2e_reg_user": ["md_base.group_md_user"],
+    "e2e_reg_author": ["md_base.group_md_regulatory"],
+    "e2e_reg_signer": ["md_base.group_md_regulatory"],
 }
 
 

@@ -15,12 +15,12 @@ import xmlrpc.client
 import pytest
 from conftest import xmlid_to_res_id
 
-OPERATOR = ["mrp.group_mrp_user", "stock.group_stock_user", "md_udi_trace.group_md_release_approver"]
-APPROVER = ["md_udi_trace.group_md_release_approver"]
-INSPECTOR = ["md_udi_trace.group_md_quality_inspector"]
-MD_USER = ["md_udi_trace.group_md_user"]
-SHIPPER = ["stock.group_stock_user", "md_udi_trace.group_md_user"]
-REGULATORY = ["md_udi_trace.group_md_regulatory"]
+OPERATOR = ["mrp.group_mrp_user", "stock.group_stock_user", "md_base.group_md_release_approver"]
+APPROVER = ["md_base.group_md_release_approver"]
+INSPECTOR = ["md_base.group_md_quality_inspector"]
+MD_USER = ["md_base.group_md_user"]
+SHIPPER = ["stock.group_stock_user", "md_base.group_md_user"]
+REGULATORY = ["md_base.group_md_regulatory"]
 # Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
 RPC_USER_ERROR = 2
 RPC_ACCESS_ERROR = 4

@@ -12,7 +12,7 @@ import xmlrpc.client
 import pytest
 from conftest import Rpc
 
-MD_USER = ["md_udi_trace.group_md_user", "stock.group_stock_user"]
+MD_USER = ["md_base.group_md_user", "stock.group_stock_user"]
 EXPIRY = (datetime.date.today() + datetime.timedelta(days=400)).strftime("%y%m%d")
 
 

@@ -12,12 +12,12 @@ import pytest
 from conftest import Rpc
 
 GROUPS = {
-    "e2e_sig_user": ["md_udi_trace.group_md_user"],
-    "e2e_sig_inspector": ["md_udi_trace.group_md_quality_inspector"],
-    "e2e_sig_approver": ["md_udi_trace.group_md_release_approver"],
-    "e2e_sig_manager": ["md_udi_trace.group_md_quality_manager"],
-    "e2e_sig_regulatory": ["md_udi_trace.group_md_regulatory"],
-    "e2e_sig_security": ["md_regulatory.group_md_security_manager"],
+    "e2e_sig_user": ["md_base.group_md_user"],
+    "e2e_sig_inspector": ["md_base.group_md_quality_inspector"],
+    "e2e_sig_approver": ["md_base.group_md_release_approver"],
+    "e2e_sig_manager": ["md_base.group_md_quality_manager"],
+    "e2e_sig_regulatory": ["md_base.group_md_regulatory"],
+    "e2e_sig_security": ["md_base.group_md_security_manager"],
 }
 
 
@@ -58,9 +58,9 @@ def session_as(server, admin):
 def release_rule(admin):
     """The (md.lot.hold, released) rule: quality managers, not the hold's author."""
     model_id = admin("ir.model", "search", [("model", "=", "md.lot.hold")])[0]
-    meaning_id = xmlid_to_id(admin, "md_regulatory.md_signature_meaning_released")
+    meaning_id = xmlid_to_id(admin, "md_base.md_signature_meaning_released")
     vals = {
-        "group_ids": [(6, 0, [xmlid_to_id(admin, "md_udi_trace.group_md_quality_manager")])],
+        "group_ids": [(6, 0, [xmlid_to_id(admin, "md_base.group_md_quality_manager")])],
         "author_may_sign": False,
         "required": False,
     }
@@ -144,7 +144,7 @@ def test_nobody_creates_changes_copies_or_deletes_signatures(admin, session_as, 
         "res_id": hold_id,
         "signer_id": rpc.uid,
         "signer_name": "Forger",
-        "meaning_id": xmlid_to_id(admin, "md_regulatory.md_signature_meaning_approved"),
+        "meaning_id": xmlid_to_id(admin, "md_base.md_signature_meaning_approved"),
         "meaning": "approved",
         "meaning_name": "Approved",
         "reason": "forged",

@@ -27,7 +27,7 @@ def device(admin):
 
 @pytest.fixture(scope="module")
 def md_user(login_as):
-    return login_as("udi_parse_user", ["md_udi_trace.group_md_user"])
+    return login_as("udi_parse_user", ["md_base.group_md_user"])
 
 
 def test_gs_substitute_and_parenthesised_form_give_the_same_result(md_user, device):

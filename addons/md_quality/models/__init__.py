@@ -34,8 +34,6 @@ from . import mrp_production_dhr
 from . import stock_lot_release
 from . import stock_move_release
 from . import stock_move_line_release
-from . import stock_picking_release
-from . import stock_quant_release
 from . import product_template_supplier
 from . import md_quality_supplier_approval
 from . import md_quality_supplier_rating

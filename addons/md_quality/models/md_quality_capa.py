@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
-
 STATES = [
     ("draft", "Draft"),
     ("investigation", "Investigation"),
@@ -15,17 +13,8 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 DONE_STATES = ("closed", "cancelled")
-WORKFLOW_FIELDS = {
-    "state",
-    "date_closed",
-    "effectiveness_due_date",
-    "effectiveness_result",
-    "effectiveness_checked_by_id",
-    "effectiveness_checked_on",
-}
-FREE_PREFIXES = ("message_", "activity_")
 CLOSED = "closed"
-MANAGER_GROUP = "md_udi_trace.group_md_quality_manager"
+MANAGER_GROUP = "md_base.group_md_quality_manager"
 
 # Risk of the problem before action (ISO 14971 style rating, ISO 13485 8.5.2:
 # action in proportion to the effects of the nonconformity).
@@ -77,6 +66,15 @@ class MdQualityCapa(models.Model):
         "effectiveness_note",
     ]
     _md_sign_on_change = "refuse"
+    _md_transition_fields = (
+        "date_closed",
+        "effectiveness_due_date",
+        "effectiveness_result",
+        "effectiveness_checked_by_id",
+        "effectiveness_checked_on",
+    )
+    _md_create_only_fields = ("name",)
+    _md_closed_states = DONE_STATES
 
     name = fields.Char(
         string="Number", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
@@ -271,8 +269,6 @@ class MdQualityCapa(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if set(vals) & WORKFLOW_FIELDS - {"state"} or vals.get("state", "draft") != "draft":
-                raise UserError(self.env._("A new CAPA starts as a draft; its workflow sets the rest."))
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
@@ -280,48 +276,11 @@ class MdQualityCapa(models.Model):
                 ) or self.env._("New")
         return super().create(vals_list)
 
-    def write(self, vals):
-        self._md_check_writable(vals)
-        return super().write(vals)
-
-    def _md_check_writable(self, vals):
-        names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if not names or in_workflow_transition():
-            return
-        if names & WORKFLOW_FIELDS:
-            raise UserError(
-                self.env._("The state and results of a CAPA change only through its workflow buttons.")
-            )
-        done = self.filtered(lambda capa: capa.state in DONE_STATES)
-        if done:
-            raise UserError(
-                self.env._(
-                    "%s is closed or cancelled: it can be read but not changed (ISO 13485 4.2.5).",
-                    ", ".join(done.mapped("display_name")),
-                )
-            )
-
-    def _md_check_lines_editable(self):
-        """Lines (5-why, causes, actions) follow their CAPA: fixed once it is closed."""
-        done = self.filtered(lambda capa: capa.state in DONE_STATES)
-        if done:
-            raise UserError(
-                self.env._(
-                    "%s is closed or cancelled: its analysis and actions cannot be changed.",
-                    ", ".join(done.mapped("display_name")),
-                )
-            )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(capa.state != "draft" for capa in self):
-            raise UserError(self.env._("Only draft CAPAs can be deleted; cancel the others."))
-
     # --- workflow --------------------------------------------------------------
 
     def action_start_investigation(self):
         self._md_check_state(("draft",), self.env._("Starting the investigation"))
-        self._md_write_workflow({"state": "investigation"})
+        self._md_write_transition({"state": "investigation"})
         return True
 
     def _md_root_cause_identified(self):
@@ -357,7 +316,7 @@ class MdQualityCapa(models.Model):
                         capa.display_name,
                     )
                 )
-        self._md_write_workflow({"state": "implementation"})
+        self._md_write_transition({"state": "implementation"})
         self._md_actions_changed()
         return True
 
@@ -371,7 +330,7 @@ class MdQualityCapa(models.Model):
                 capa._md_schedule_effectiveness()
             elif capa.state == "effectiveness" and open_actions:
                 capa._md_unschedule_effectiveness()
-                capa._md_write_workflow(
+                capa._md_write_transition(
                     {
                         "state": "implementation",
                         "effectiveness_due_date": False,
@@ -384,7 +343,7 @@ class MdQualityCapa(models.Model):
         as an activity of the responsible person on the due date."""
         self.ensure_one()
         due = fields.Date.context_today(self) + timedelta(days=self.effectiveness_days)
-        self._md_write_workflow(
+        self._md_write_transition(
             {
                 "state": "effectiveness",
                 "effectiveness_due_date": due,
@@ -419,7 +378,7 @@ class MdQualityCapa(models.Model):
                 raise UserError(
                     self.env._("Describe the effectiveness evidence of %s first.", capa.display_name)
                 )
-        self._md_write_workflow(
+        self._md_write_transition(
             {
                 "effectiveness_result": result,
                 "effectiveness_checked_by_id": self.env.uid,
@@ -439,7 +398,7 @@ class MdQualityCapa(models.Model):
         """Not effective: the CAPA goes back to investigation for a new cause
         and new actions; the result stays in the tracking history."""
         self._md_record_effectiveness("not_effective")
-        self._md_write_workflow({"state": "investigation", "effectiveness_due_date": False})
+        self._md_write_transition({"state": "investigation", "effectiveness_due_date": False})
         for capa in self:
             capa.message_post(
                 body=self.env._("Actions were not effective: the CAPA is reopened for investigation.")
@@ -478,14 +437,14 @@ class MdQualityCapa(models.Model):
         return True
 
     def _md_close(self):
-        self._md_write_workflow({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self._md_write_transition({"state": "closed", "date_closed": fields.Date.context_today(self)})
 
     def action_cancel(self):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only quality managers cancel CAPAs."))
         self._md_check_state(("draft", "investigation"), self.env._("Cancelling"))
         self.action_ids.filtered(lambda a: a.state == "open")._md_cancel()
-        self._md_write_workflow({"state": "cancelled"})
+        self._md_write_transition({"state": "cancelled"})
         return True
 
     # --- signatures ------------------------------------------------------------

@@ -1,14 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition, workflow_transition
-
 ACTIVITY = "md_quality.md_activity_capa_action"
-WORKFLOW_FIELDS = {"state", "date_done", "done_by_id"}
 # What the owner of an action may fill in without being a quality inspector.
 OWNER_FIELDS = {"evidence_note", "evidence_attachment_ids"}
-FREE_PREFIXES = ("message_", "activity_")
-INSPECTOR_GROUP = "md_udi_trace.group_md_quality_inspector"
+INSPECTOR_GROUP = "md_base.group_md_quality_inspector"
 
 
 class MdQualityCapaAction(models.Model):
@@ -18,8 +14,15 @@ class MdQualityCapaAction(models.Model):
 
     _name = "md.quality.capa.action"
     _description = "CAPA Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.workflow.mixin"]
     _order = "capa_id, sequence, id"
+
+    # Done or cancelled by its buttons; a line of its CAPA (cancelled, not deleted, once the
+    # CAPA is under way).
+    _md_transition_fields = ("date_done", "done_by_id")
+    _md_create_only_fields = ("capa_id",)
+    _md_closed_states = ("done", "cancelled")
+    _md_parent_field = "capa_id"
 
     capa_id = fields.Many2one("md.quality.capa", string="CAPA", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="capa_id.company_id", store=True, index=True)
@@ -64,13 +67,6 @@ class MdQualityCapaAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if set(vals) & WORKFLOW_FIELDS:
-                raise UserError(self.env._("A new CAPA action starts open."))
-        capas = self.env["md.quality.capa"].browse(
-            {vals["capa_id"] for vals in vals_list if vals.get("capa_id")}
-        )
-        capas._md_check_lines_editable()
         actions = super().create(vals_list)
         for action in actions:
             action._md_schedule_activity()
@@ -78,36 +74,20 @@ class MdQualityCapaAction(models.Model):
         return actions
 
     def write(self, vals):
-        names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if names and not in_workflow_transition():
-            self._md_check_writable(names)
+        if not self._md_in_transition():
+            self._md_check_owner_fields(vals)
         result = super().write(vals)
-        if {"user_id", "date_due"} & names:
+        if {"user_id", "date_due"} & set(vals):
             for action in self.filtered(lambda a: a.state == "open"):
                 action.activity_reschedule(
                     [ACTIVITY], date_deadline=action.date_due, new_user_id=action.user_id.id
                 )
         return result
 
-    def _md_check_writable(self, names):
-        if names & WORKFLOW_FIELDS:
-            raise UserError(self.env._("Mark CAPA actions done or cancelled with their buttons."))
-        if names - OWNER_FIELDS and not self.env.user.has_group(INSPECTOR_GROUP):
+    def _md_check_owner_fields(self, vals):
+        content = set(vals) & self._md_content_fields()
+        if content - OWNER_FIELDS and not self.env.user.has_group(INSPECTOR_GROUP):
             raise AccessError(self.env._("The owner of a CAPA action records only its evidence."))
-        self.capa_id._md_check_lines_editable()
-        closed = self.filtered(lambda a: a.state != "open")
-        if closed:
-            raise UserError(
-                self.env._(
-                    "%s is done or cancelled and can no longer be changed.",
-                    ", ".join(closed.mapped("display_name")),
-                )
-            )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_open_draft(self):
-        if any(action.capa_id.state != "draft" for action in self):
-            raise UserError(self.env._("Actions of a CAPA under way are cancelled, not deleted."))
 
     def _md_schedule_activity(self):
         self.ensure_one()
@@ -134,7 +114,6 @@ class MdQualityCapaAction(models.Model):
     def action_done(self):
         """Done with the evidence of its implementation (ISO 13485 8.5.2 e: records of actions)."""
         self._md_check_owner_or_inspector()
-        self.capa_id._md_check_lines_editable()
         for action in self:
             if action.state != "open":
                 raise UserError(self.env._("%s is not open.", action.display_name))
@@ -152,10 +131,9 @@ class MdQualityCapaAction(models.Model):
                         action.display_name,
                     )
                 )
-        with workflow_transition():
-            self.sudo().write(
-                {"state": "done", "date_done": fields.Date.context_today(self), "done_by_id": self.env.uid}
-            )
+        self.sudo()._md_write_transition(
+            {"state": "done", "date_done": fields.Date.context_today(self), "done_by_id": self.env.uid}
+        )
         self.sudo().activity_feedback([ACTIVITY], feedback=self.env._("Done"))
         # The owner may be a plain user: the CAPA's own follow-up is the system's doing.
         self.capa_id.sudo()._md_actions_changed()
@@ -164,12 +142,11 @@ class MdQualityCapaAction(models.Model):
     def action_cancel(self):
         if not self.env.user.has_group(INSPECTOR_GROUP):
             raise AccessError(self.env._("Only quality inspectors cancel CAPA actions."))
-        self.capa_id._md_check_lines_editable()
+        self._md_check_parent_not_closed(self.env._("Cancelling actions"))
         self._md_cancel()
         self.capa_id._md_actions_changed()
         return True
 
     def _md_cancel(self):
-        with workflow_transition():
-            self.filtered(lambda a: a.state == "open").write({"state": "cancelled"})
+        self.filtered(lambda a: a.state == "open")._md_write_transition({"state": "cancelled"})
         self.activity_unlink([ACTIVITY])

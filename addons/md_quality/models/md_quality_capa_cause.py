@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .md_quality_capa import CAUSE_CATEGORIES
 
@@ -10,7 +10,14 @@ class MdQualityCapaCause(models.Model):
 
     _name = "md.quality.capa.cause"
     _description = "CAPA Fishbone Cause"
+    _inherit = ["md.workflow.mixin"]
     _order = "capa_id, sequence, id"
+
+    # The analysis of its CAPA: open to changes until the CAPA is closed or cancelled.
+    _md_state_field = None
+    _md_parent_field = "capa_id"
+    _md_parent_states = ("draft", "investigation", "implementation", "effectiveness")
+    _md_create_only_fields = ("capa_id",)
 
     capa_id = fields.Many2one("md.quality.capa", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="capa_id.company_id", store=True, index=True)
@@ -18,19 +25,3 @@ class MdQualityCapaCause(models.Model):
     category = fields.Selection(CAUSE_CATEGORIES, required=True)
     name = fields.Char(string="Cause", required=True)
     is_root_cause = fields.Boolean(string="Root Cause")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        capas = self.env["md.quality.capa"].browse(
-            {vals["capa_id"] for vals in vals_list if vals.get("capa_id")}
-        )
-        capas._md_check_lines_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.capa_id._md_check_lines_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed(self):
-        self.capa_id._md_check_lines_editable()

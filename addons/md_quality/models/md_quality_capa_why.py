@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class MdQualityCapaWhy(models.Model):
@@ -7,26 +7,17 @@ class MdQualityCapaWhy(models.Model):
 
     _name = "md.quality.capa.why"
     _description = "CAPA 5-Why Step"
+    _inherit = ["md.workflow.mixin"]
     _order = "capa_id, sequence, id"
+
+    # The analysis of its CAPA: open to changes until the CAPA is closed or cancelled.
+    _md_state_field = None
+    _md_parent_field = "capa_id"
+    _md_parent_states = ("draft", "investigation", "implementation", "effectiveness")
+    _md_create_only_fields = ("capa_id",)
 
     capa_id = fields.Many2one("md.quality.capa", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="capa_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     why = fields.Char(string="Why?", required=True)
     answer = fields.Char(string="Because")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        capas = self.env["md.quality.capa"].browse(
-            {vals["capa_id"] for vals in vals_list if vals.get("capa_id")}
-        )
-        capas._md_check_lines_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.capa_id._md_check_lines_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed(self):
-        self.capa_id._md_check_lines_editable()

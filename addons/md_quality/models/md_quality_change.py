@@ -3,8 +3,6 @@ import logging
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
-
 _logger = logging.getLogger(__name__)
 
 STATES = [
@@ -16,9 +14,7 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("draft", "assessment", "approval")
-WORKFLOW_FIELDS = {"state", "approved_on", "effective_on"}
-FREE_PREFIXES = ("message_", "activity_")
-MANAGER_GROUP = "md_udi_trace.group_md_quality_manager"
+MANAGER_GROUP = "md_base.group_md_quality_manager"
 REVIEWED, APPROVED, REGULATORY_APPROVED = "reviewed", "approved", "regulatory_approved"
 
 # Changes that need a new UDI-DI: 21 CFR 830.50 (new version or model, new
@@ -187,6 +183,11 @@ class MdQualityChange(models.Model):
         "stock_lot_ids",
         "document_revision_ids",
     ]
+    _md_transition_fields = ("approved_on", "effective_on")
+    _md_create_only_fields = ("name", "company_id")
+    _md_closed_states = ("effective", "cancelled")
+    # Approved content stays as approved: a different change needs a new request.
+    _md_field_states = {name: OPEN_STATES for name in [*_md_signed_fields, "bom_change_ids"]}
 
     # --- computes ------------------------------------------------------------
 
@@ -218,71 +219,12 @@ class MdQualityChange(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if set(vals) & WORKFLOW_FIELDS - {"state"} or vals.get("state", "draft") != "draft":
-                raise UserError(
-                    self.env._("A new change request starts as a request; its workflow sets the rest.")
-                )
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "md.quality.change"
                 ) or self.env._("New")
         return super().create(vals_list)
-
-    def write(self, vals):
-        self._md_check_writable(vals)
-        return super().write(vals)
-
-    def _md_check_writable(self, vals):
-        names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if not names or in_workflow_transition():
-            return
-        if names & WORKFLOW_FIELDS:
-            raise UserError(
-                self.env._("The state of a change request changes only through its workflow buttons.")
-            )
-        closed = self.filtered(lambda change: change.state in ("effective", "cancelled"))
-        if closed:
-            raise UserError(
-                self.env._(
-                    "%s is effective or cancelled: it can be read but not changed.",
-                    ", ".join(closed.mapped("display_name")),
-                )
-            )
-        approved = self.filtered(lambda change: change.state == "implementation")
-        if approved and names & (set(self._md_signed_fields) | {"bom_change_ids"}):
-            raise UserError(
-                self.env._(
-                    "%s is approved: its content cannot change; raise a new change request.",
-                    ", ".join(approved.mapped("display_name")),
-                )
-            )
-
-    def _md_check_content_editable(self):
-        """BoM version lines belong to the assessed content: fixed once in approval."""
-        fixed = self.filtered(lambda change: change.state not in ("draft", "assessment"))
-        if fixed:
-            raise UserError(
-                self.env._(
-                    "The new BoM versions of %s are fixed once it is submitted for approval.",
-                    ", ".join(fixed.mapped("display_name")),
-                )
-            )
-
-    def _md_check_tasks_editable(self):
-        closed = self.filtered(lambda change: change.state in ("effective", "cancelled"))
-        if closed:
-            raise UserError(
-                self.env._(
-                    "%s is effective or cancelled: its tasks cannot change.",
-                    ", ".join(closed.mapped("display_name")),
-                )
-            )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(change.state != "draft" for change in self):
-            raise UserError(self.env._("Only change requests in the request state can be deleted."))
 
     # --- workflow --------------------------------------------------------------
 
@@ -292,14 +234,14 @@ class MdQualityChange(models.Model):
 
     def action_submit(self):
         self._md_check_state(("draft",), self.env._("Submitting for impact assessment"))
-        self._md_write_workflow({"state": "assessment"})
+        self._md_write_transition({"state": "assessment"})
         return True
 
     def action_request_approval(self):
         self._md_check_state(("assessment",), self.env._("Requesting approval"))
         for change in self:
             change._md_check_assessment_complete()
-        self._md_write_workflow({"state": "approval"})
+        self._md_write_transition({"state": "approval"})
         return True
 
     def _md_check_assessment_complete(self):
@@ -333,7 +275,7 @@ class MdQualityChange(models.Model):
         self._md_check_state(("approval",), self.env._("Returning to the assessment"))
         self._md_valid_signatures()._md_void(self.env._("Change returned to impact assessment"))
         self.invalidate_recordset(["md_signature_ids", "md_signature_state"])
-        self._md_write_workflow({"state": "assessment"})
+        self._md_write_transition({"state": "assessment"})
         return True
 
     def _md_required_meanings(self):
@@ -376,7 +318,7 @@ class MdQualityChange(models.Model):
 
     def _md_approve(self):
         """Approved: implementation starts and the stock decision is carried out."""
-        self._md_write_workflow({"state": "implementation", "approved_on": fields.Datetime.now()})
+        self._md_write_transition({"state": "implementation", "approved_on": fields.Datetime.now()})
         self.filtered(lambda change: change.stock_decision == "hold")._md_hold_stock()
 
     def _md_hold_stock(self):
@@ -477,7 +419,7 @@ class MdQualityChange(models.Model):
             change.bom_change_ids._md_activate()
             revisions = change.document_revision_ids.filtered(lambda r: r.state == "approved")
             revisions._md_make_effective()
-            change._md_write_workflow(
+            change._md_write_transition(
                 {
                     "state": "effective",
                     "effective_on": fields.Datetime.now(),
@@ -490,7 +432,7 @@ class MdQualityChange(models.Model):
         self._md_check_manager(self.env._("Cancelling a change"))
         self._md_check_state((*OPEN_STATES, "implementation"), self.env._("Cancelling"))
         self.task_ids.activity_unlink(["md_quality.md_activity_change_task"])
-        self._md_write_workflow({"state": "cancelled"})
+        self._md_write_transition({"state": "cancelled"})
         return True
 
     @api.model

@@ -13,7 +13,14 @@ class MdQualityChangeBom(models.Model):
 
     _name = "md.quality.change.bom"
     _description = "Change: New BoM Version"
+    _inherit = ["md.workflow.mixin"]
     _order = "change_id, id"
+
+    # Part of the assessed content: fixed once the change is submitted for approval.
+    _md_state_field = None
+    _md_parent_field = "change_id"
+    _md_parent_states = ("draft", "assessment")
+    _md_create_only_fields = ("change_id",)
 
     change_id = fields.Many2one("md.quality.change", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="change_id.company_id", store=True, index=True)
@@ -48,24 +55,15 @@ class MdQualityChangeBom(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        changes = self.env["md.quality.change"].browse(
-            {vals["change_id"] for vals in vals_list if vals.get("change_id")}
-        )
-        changes._md_check_content_editable()
         lines = super().create(vals_list)
         lines._md_keep_new_boms_archived()
         return lines
 
     def write(self, vals):
-        self.change_id._md_check_content_editable()
         result = super().write(vals)
         if "new_bom_id" in vals:
             self._md_keep_new_boms_archived()
         return result
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_editable(self):
-        self.change_id._md_check_content_editable()
 
     def _md_keep_new_boms_archived(self):
         # Change control, not the BoM author, decides when a version is in use.

@@ -1,12 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition, workflow_transition
-
 ACTIVITY = "md_quality.md_activity_change_task"
-WORKFLOW_FIELDS = {"done", "date_done", "done_by_id"}
-FREE_PREFIXES = ("message_", "activity_")
-INSPECTOR_GROUP = "md_udi_trace.group_md_quality_inspector"
+INSPECTOR_GROUP = "md_base.group_md_quality_inspector"
 
 
 class MdQualityChangeTask(models.Model):
@@ -15,8 +11,14 @@ class MdQualityChangeTask(models.Model):
 
     _name = "md.quality.change.task"
     _description = "Change Implementation Task"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.workflow.mixin"]
     _order = "change_id, sequence, id"
+
+    # Done by its button only, and kept once done.
+    _md_state_field = None
+    _md_parent_field = "change_id"
+    _md_transition_fields = ("done", "date_done", "done_by_id")
+    _md_create_only_fields = ("change_id",)
 
     change_id = fields.Many2one("md.quality.change", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="change_id.company_id", store=True, index=True)
@@ -31,12 +33,6 @@ class MdQualityChangeTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(set(vals) & WORKFLOW_FIELDS for vals in vals_list):
-            raise UserError(self.env._("A new implementation task starts open."))
-        changes = self.env["md.quality.change"].browse(
-            {vals["change_id"] for vals in vals_list if vals.get("change_id")}
-        )
-        changes._md_check_tasks_editable()
         tasks = super().create(vals_list)
         for task in tasks:
             task.activity_schedule(
@@ -49,22 +45,11 @@ class MdQualityChangeTask(models.Model):
         return tasks
 
     def write(self, vals):
-        names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if names and not in_workflow_transition():
-            if names & WORKFLOW_FIELDS:
-                raise UserError(self.env._("Mark implementation tasks done with their button."))
-            self.change_id._md_check_tasks_editable()
         result = super().write(vals)
-        if {"user_id", "date_due"} & names:
+        if {"user_id", "date_due"} & set(vals):
             for task in self.filtered(lambda t: not t.done):
                 task.activity_reschedule([ACTIVITY], date_deadline=task.date_due, new_user_id=task.user_id.id)
         return result
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        self.change_id._md_check_tasks_editable()
-        if any(self.mapped("done")):
-            raise UserError(self.env._("Done implementation tasks stay on record."))
 
     def action_done(self):
         if not self.env.user.has_group(INSPECTOR_GROUP) and self.filtered(
@@ -79,9 +64,8 @@ class MdQualityChangeTask(models.Model):
                     ", ".join(not_started.mapped("display_name")),
                 )
             )
-        with workflow_transition():
-            self.sudo().write(
-                {"done": True, "date_done": fields.Date.context_today(self), "done_by_id": self.env.uid}
-            )
+        self.sudo()._md_write_transition(
+            {"done": True, "date_done": fields.Date.context_today(self), "done_by_id": self.env.uid}
+        )
         self.sudo().activity_feedback([ACTIVITY], feedback=self.env._("Done"))
         return True

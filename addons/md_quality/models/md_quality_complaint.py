@@ -2,11 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
-
 from .vigilance_deadlines import FDA_REMEDIAL_WORK_DAYS, eu_deadline, fda_deadline, nmpa_deadline
 
-FREE_PREFIXES = ("message_", "activity_")
 DECIDED = "approved"  # meaning of the signed reportability decision
 CLOSED = "closed"
 REGIMES = ("fda", "eu", "nmpa")
@@ -59,6 +56,11 @@ class MdQualityComplaint(models.Model):
 
     _md_signed_fields = DECISION_FIELDS
     _md_sign_on_change = "void"
+    _md_transition_fields = ("date_closed",)
+    _md_create_only_fields = ("name", "company_id")
+    _md_closed_states = ("closed",)
+    # 21 CFR 820.198(a) / ISO 13485 8.2.2: every complaint received stays on record.
+    _md_deletable_states = ()
 
     name = fields.Char(
         "Number", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
@@ -158,8 +160,6 @@ class MdQualityComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("state", "new") != "new" or vals.get("date_closed"):
-                raise UserError(self.env._("A new complaint starts in the state New."))
             if vals.get("udi_raw"):
                 vals.update(self._md_values_from_udi(vals["udi_raw"]))
             if vals.get("name", self.env._("New")) == self.env._("New"):
@@ -170,21 +170,9 @@ class MdQualityComplaint(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not in_workflow_transition():
-            self._md_check_writable(vals)
         if vals.get("udi_raw"):
             vals = dict(vals, **self._md_values_from_udi(vals["udi_raw"]))
         return super().write(vals)
-
-    def _md_check_writable(self, vals):
-        if {"state", "date_closed"} & set(vals):
-            raise UserError(self.env._("The state of a complaint changes only through its workflow."))
-        changed = [name for name in vals if not name.startswith(FREE_PREFIXES)]
-        closed = self.filtered(lambda complaint: complaint.state == "closed")
-        if changed and closed:
-            raise UserError(
-                self.env._("Closed complaints cannot change: %s", ", ".join(closed.mapped("display_name")))
-            )
 
     @api.onchange("udi_raw")
     def _onchange_udi_raw(self):
@@ -413,7 +401,7 @@ class MdQualityComplaint(models.Model):
 
     def action_start_investigation(self):
         self._md_check_state(("new",), self.env._("Starting the investigation"))
-        self.sudo()._md_write_workflow({"state": "investigation"})
+        self.sudo()._md_write_transition({"state": "investigation"})
         return True
 
     def _md_check_signable(self, meaning):
@@ -460,9 +448,9 @@ class MdQualityComplaint(models.Model):
     def _md_on_signed(self, signatures):
         result = super()._md_on_signed(signatures)
         decided = self.browse(signatures.filtered(lambda s: s.meaning == DECIDED).mapped("res_id"))
-        decided.sudo()._md_write_workflow({"state": "decided"})
+        decided.sudo()._md_write_transition({"state": "decided"})
         closed = self.browse(signatures.filtered(lambda s: s.meaning == CLOSED).mapped("res_id"))
-        closed.sudo()._md_write_workflow({"state": "closed", "date_closed": fields.Datetime.now()})
+        closed.sudo()._md_write_transition({"state": "closed", "date_closed": fields.Datetime.now()})
         return result
 
     def _md_check_signed_content(self):
@@ -470,5 +458,5 @@ class MdQualityComplaint(models.Model):
         signed_ids = set(self._md_valid_signatures(DECIDED).mapped("res_id"))
         reopened = self.filtered(lambda c: c.state == "decided" and c.id not in signed_ids)
         if reopened:
-            reopened.sudo()._md_write_workflow({"state": "investigation"})
+            reopened.sudo()._md_write_transition({"state": "investigation"})
         return result

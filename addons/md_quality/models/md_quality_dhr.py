@@ -27,7 +27,7 @@ class MdQualityDhr(models.Model):
 
     _name = "md.quality.dhr"
     _description = "Device History Record"
-    _inherit = ["mail.thread", "md.signable.mixin"]
+    _inherit = ["mail.thread", "md.signable.mixin", "md.workflow.mixin"]
     _order = "id desc"
     _check_company_auto = True
     # Reading the record is enough to comment on it (posting needs no write access).
@@ -47,6 +47,20 @@ class MdQualityDhr(models.Model):
         "change_ids",
     ]
     _md_sign_on_change = "refuse"
+    # Compiled by the system from what production recorded; decided by signature only.
+    _md_transition_fields = ("decision_by_id", "decision_on", "decision_reason")
+    _md_create_only_fields = (
+        "name",
+        "company_id",
+        "production_id",
+        "lot_id",
+        "product_id",
+        "qty_planned",
+        "qty_produced",
+        "qty_scrapped",
+    )
+    _md_closed_states = ("released", "rejected")
+    _md_deletable_states = ()
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
@@ -483,7 +497,7 @@ class MdQualityDhr(models.Model):
         """The signed transition: the lot is released, or rejected and held."""
         self.ensure_one()
         self._md_check_required_signature(signature.meaning)
-        self.sudo().write(
+        self.sudo()._md_write_transition(
             {
                 "state": DECISION_STATES[signature.meaning],
                 "decision_by_id": signature.signer_id.id,
@@ -513,7 +527,7 @@ class MdQualityDhr(models.Model):
         """Open the signing dialog with the meaning "released"."""
         self.ensure_one()
         self._md_check_signable(RELEASED)
-        return self._md_sign_action("md_regulatory.md_signature_meaning_released")
+        return self._md_sign_action("md_base.md_signature_meaning_released")
 
     def action_reject(self):
         self.ensure_one()

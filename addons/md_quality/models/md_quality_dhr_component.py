@@ -8,7 +8,13 @@ class MdQualityDhrComponent(models.Model):
 
     _name = "md.quality.dhr.component"
     _description = "Device History Record Component"
+    _inherit = ["md.workflow.mixin"]
     _order = "dhr_id, product_id, lot_id, id"
+
+    # Copied from production when the DHR is compiled; frozen with its DHR's decision.
+    _md_state_field = None
+    _md_parent_field = "dhr_id"
+    _md_create_only_fields = ("dhr_id",)
 
     dhr_id = fields.Many2one("md.quality.dhr", required=True, index=True, ondelete="cascade", readonly=True)
     company_id = fields.Many2one(related="dhr_id.company_id", store=True, index=True)

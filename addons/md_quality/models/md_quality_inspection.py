@@ -23,8 +23,32 @@ class MdQualityInspection(models.Model):
 
     _name = "md.quality.inspection"
     _description = "Quality Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "id desc"
+
+    # The decision is the signature's: who decided and when are written by it only.
+    _md_transition_fields = ("inspector_id", "date_done")
+    # What is inspected and the sampling plan it is judged against are fixed at creation.
+    _md_create_only_fields = (
+        "plan_id",
+        "trigger",
+        "company_id",
+        "product_id",
+        "partner_id",
+        "picking_id",
+        "production_id",
+        "workorder_id",
+        "quantity",
+        "severity",
+        "code_letter",
+        "sample_size",
+        "accept_number",
+        "reject_number",
+    )
+    _md_closed_states = (*DECIDED_STATES, "cancelled")
+    _md_editable_fields = ("note",)
+    # Inspections are cancelled, never deleted: their quarantine holds name them.
+    _md_deletable_states = ()
 
     _md_signed_fields = [
         "plan_id",
@@ -231,26 +255,13 @@ class MdQualityInspection(models.Model):
 
     # --- workflow ------------------------------------------------------------------
 
-    def write(self, vals):
-        if vals.get("state") in DECIDED_STATES and not self.env.context.get("md_inspection_decision"):
-            raise UserError(
-                self.env._("An inspection is passed or failed only by the inspector's signature.")
-            )
-        if (
-            set(vals) - {"note", "message_main_attachment_id"}
-            and self.filtered(lambda i: i.state in (*DECIDED_STATES, "cancelled"))
-            and not self.env.context.get("md_inspection_decision")
-        ):
-            raise UserError(self.env._("A decided or cancelled inspection cannot be changed."))
-        return super().write(vals)
-
     def action_start(self):
         not_draft = self.filtered(lambda i: i.state != "draft")
         if not_draft:
             raise UserError(
                 self.env._("Only inspections to do can be started: %s", ", ".join(not_draft.mapped("name")))
             )
-        self.write({"state": "in_progress"})
+        self._md_write_transition({"state": "in_progress"})
         return True
 
     def action_cancel(self):
@@ -259,7 +270,7 @@ class MdQualityInspection(models.Model):
             raise UserError(
                 self.env._("Only open inspections can be cancelled: %s", ", ".join(decided.mapped("name")))
             )
-        self.write({"state": "cancelled"})
+        self._md_write_transition({"state": "cancelled"})
         self._md_quarantine_holds()._md_release(self.env._("Inspection cancelled"))
         return True
 
@@ -276,18 +287,6 @@ class MdQualityInspection(models.Model):
                 ]
             )
         )
-
-    def _md_check_open(self):
-        """Results are entered only while the inspection is open (the signed
-        record stays as signed, 21 CFR 11.70)."""
-        closed = self.filtered(lambda i: i.state not in OPEN_STATES)
-        if closed:
-            raise UserError(
-                self.env._(
-                    "The results of decided or cancelled inspections cannot be changed: %s",
-                    ", ".join(closed.mapped("name")),
-                )
-            )
 
     def _md_missing_results(self):
         """Names of the test items still lacking results, per inspection."""
@@ -330,12 +329,8 @@ class MdQualityInspection(models.Model):
         passed = self.filtered(lambda i: i._md_lot_decision().accepted)
         failed = self - passed
         now = fields.Datetime.now()
-        decision = self.with_context(md_inspection_decision=True)
         for state, records in (("passed", passed), ("failed", failed)):
-            if records:
-                decision.browse(records.ids).write(
-                    {"state": state, "inspector_id": self.env.user.id, "date_done": now}
-                )
+            records._md_write_transition({"state": state, "inspector_id": self.env.user.id, "date_done": now})
         if passed:
             passed._md_quarantine_holds()._md_release(self.env._("Inspection passed"))
         self.env["md.quality.plan.severity"].sudo()._md_update_from(self)

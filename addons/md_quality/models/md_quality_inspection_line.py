@@ -11,7 +11,26 @@ class MdQualityInspectionLine(models.Model):
 
     _name = "md.quality.inspection.line"
     _description = "Inspection Result Line"
+    _inherit = ["md.workflow.mixin"]
     _order = "inspection_id, sequence, id"
+
+    # Results are entered while the inspection is open; the acceptance criteria copied from
+    # the test item stay as they were judged against.
+    _md_state_field = None
+    _md_parent_field = "inspection_id"
+    _md_create_only_fields = (
+        "inspection_id",
+        "test_item_id",
+        "name",
+        "test_type",
+        "instructions",
+        "uom_id",
+        "lower_limit",
+        "upper_limit",
+        "has_lower_limit",
+        "has_upper_limit",
+        "nominal",
+    )
 
     inspection_id = fields.Many2one("md.quality.inspection", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="inspection_id.company_id", store=True, index=True)
@@ -106,23 +125,12 @@ class MdQualityInspectionLine(models.Model):
         elif self.check_result == "pass":
             self.defect_units = 0
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.inspection_id._md_check_open()
-        return lines
-
     def write(self, vals):
         if vals.get("check_result") == "fail" and not vals.get("defect_units"):
             vals["defect_units"] = max(vals.get("defect_units", 0), 1)
         if vals.get("check_result") == "pass":
             vals["defect_units"] = 0
-        self.inspection_id._md_check_open()
         return super().write(vals)
-
-    def unlink(self):
-        self.inspection_id._md_check_open()
-        return super().unlink()
 
     def md_record_values(self, values):
         """Record measured values for the next samples of this line, one row

@@ -9,7 +9,14 @@ class MdQualityMeasurement(models.Model):
 
     _name = "md.quality.measurement"
     _description = "Measured Value"
+    _inherit = ["md.workflow.mixin"]
     _order = "date, id"
+
+    # Recorded while the inspection is open; the time of measurement is the system's.
+    _md_state_field = None
+    _md_parent_field = "line_id"
+    _md_transition_fields = ("date",)
+    _md_create_only_fields = ("line_id",)
 
     line_id = fields.Many2one("md.quality.inspection.line", required=True, ondelete="cascade", index=True)
     inspection_id = fields.Many2one(related="line_id.inspection_id", store=True, index=True)
@@ -51,17 +58,3 @@ class MdQualityMeasurement(models.Model):
                         size=measurement.inspection_id.sample_size,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        measurements = super().create(vals_list)
-        measurements.inspection_id._md_check_open()
-        return measurements
-
-    def write(self, vals):
-        self.inspection_id._md_check_open()
-        return super().write(vals)
-
-    def unlink(self):
-        self.inspection_id._md_check_open()
-        return super().unlink()

@@ -1,10 +1,8 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
-
-QUALITY_MANAGER = "md_udi_trace.group_md_quality_manager"
-QUALITY_INSPECTOR = "md_udi_trace.group_md_quality_inspector"
+QUALITY_MANAGER = "md_base.group_md_quality_manager"
+QUALITY_INSPECTOR = "md_base.group_md_quality_inspector"
 
 # The signature meaning that closes an NCR (21 CFR 11.50: the meaning is part of the record;
 # md_quality_signature_meaning_data.xml).
@@ -31,9 +29,6 @@ CAUSES = [
     ("supplier", "Supplier"),
     ("unknown", "Unknown"),
 ]
-
-# Written only by the workflow methods below (md.workflow.mixin).
-WORKFLOW_FIELDS = {"state", "closed_by_id", "date_closed"}
 
 STATES = [
     ("open", "Open"),
@@ -74,6 +69,12 @@ class MdQualityNcr(models.Model):
         "disposition_ids",
     ]
     _md_sign_on_change = "refuse"
+    _md_transition_fields = ("closed_by_id", "date_closed")
+    _md_create_only_fields = ("name", "company_id")
+    _md_closed_states = ("closed",)
+    _md_editable_fields = ("user_id",)
+    # ISO 13485 4.2.5: a nonconformance is a quality record, kept, never deleted.
+    _md_deletable_states = ()
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -270,10 +271,6 @@ class MdQualityNcr(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if WORKFLOW_FIELDS & set(vals) and not in_workflow_transition():
-                raise UserError(
-                    self.env._("A nonconformance report starts open; its state follows the workflow.")
-                )
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = (
@@ -281,29 +278,11 @@ class MdQualityNcr(models.Model):
                 )
         return super().create(vals_list)
 
-    def write(self, vals):
-        if WORKFLOW_FIELDS & set(vals) and not in_workflow_transition():
-            # The state follows the workflow methods (containment, MRB, closure), never a plain write.
-            raise UserError(self.env._("Use the workflow buttons to change the state of a nonconformance."))
-        changed = set(vals) - WORKFLOW_FIELDS - {"user_id"}
-        if changed & set(self._md_business_fields()) and self.filtered(lambda n: n.state == "closed"):
-            raise UserError(self.env._("A closed nonconformance report cannot be changed."))
-        return super().write(vals)
-
-    def _md_business_fields(self):
-        mail_fields = set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)
-        return [name for name, field in self._fields.items() if field.store and name not in mail_fields]
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        # ISO 13485 4.2.5: a nonconformance is a quality record, kept, never deleted.
-        raise UserError(self.env._("Nonconformance reports cannot be deleted."))
-
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
     def _md_set_state(self, state):
-        self._md_write_workflow({"state": state})
+        self._md_write_transition({"state": state})
 
     def _md_check_group(self, group, action):
         if not self.env.user.has_group(group):
@@ -512,7 +491,7 @@ class MdQualityNcr(models.Model):
     def _md_close(self):
         self._md_check_closable()
         self._md_check_required_signature(CLOSE_MEANING)
-        self._md_write_workflow(
+        self._md_write_transition(
             {"state": "closed", "closed_by_id": self.env.user.id, "date_closed": fields.Datetime.now()}
         )
         self.activity_unlink(["mail.mail_activity_data_todo"])

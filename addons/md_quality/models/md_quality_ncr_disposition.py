@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
-QUALITY_MANAGER = "md_udi_trace.group_md_quality_manager"
+QUALITY_MANAGER = "md_base.group_md_quality_manager"
 CONCESSION_MEANING = "approved"
 
 DISPOSITION_TYPES = [
@@ -29,11 +29,26 @@ class MdQualityNcrDisposition(models.Model):
 
     _name = "md.quality.ncr.disposition"
     _description = "Nonconformance Disposition"
-    _inherit = ["md.signable.mixin"]
+    _inherit = ["md.signable.mixin", "md.workflow.mixin"]
     _order = "ncr_id, sequence, id"
 
     _md_signed_fields = ["ncr_id", "disposition_type", "lot_id", "quantity", "justification"]
     _md_sign_on_change = "refuse"
+    # The state follows the operation that executes the decision; the links to it and the
+    # concession approval are written by the execution only.
+    _md_transition_fields = (
+        "scrap_id",
+        "picking_id",
+        "production_id",
+        "repair_id",
+        "inspection_id",
+        "approved_by_id",
+        "date_approved",
+    )
+    _md_create_only_fields = ("ncr_id",)
+    _md_field_states = {name: ("draft",) for name in ("disposition_type", "lot_id", "quantity")}
+    _md_parent_field = "ncr_id"
+    _md_parent_states = ("open", "containment", "mrb", "disposition")
 
     sequence = fields.Integer(default=10)
     ncr_id = fields.Many2one(
@@ -211,19 +226,6 @@ class MdQualityNcrDisposition(models.Model):
             if tracking == "serial" and float_compare(line.quantity, 1, precision_rounding=0.001) > 0:
                 raise ValidationError(self.env._("A disposition of a serial number covers one unit."))
 
-    def write(self, vals):
-        if set(vals) & {"disposition_type", "lot_id", "quantity"} and self.filtered(
-            lambda d: d.state != "draft"
-        ):
-            raise UserError(self.env._("An executed disposition cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_if_not_executed(self):
-        executed = self.filtered(lambda d: d.state != "draft" or d._md_operation())
-        if executed:
-            raise UserError(self.env._("Executed dispositions are records and cannot be deleted."))
-
     # ------------------------------------------------------------------
     # Execution
     # ------------------------------------------------------------------
@@ -249,9 +251,10 @@ class MdQualityNcrDisposition(models.Model):
                 continue
             # The MRB decision is the authorisation for the operation (ISO 13485 8.3): the
             # quality manager executes it without needing inventory or manufacturing rights.
-            operation = getattr(
-                line.sudo().with_company(line.company_id), f"_md_execute_{line.disposition_type}"
-            )()
+            with line._md_transition():
+                operation = getattr(
+                    line.sudo().with_company(line.company_id), f"_md_execute_{line.disposition_type}"
+                )()
             line.ncr_id._md_note(
                 self.env._(
                     "Disposition executed: %(line)s → %(operation)s",
@@ -300,7 +303,7 @@ class MdQualityNcrDisposition(models.Model):
                     quarantine=False,
                 )
             if inspection:
-                line.inspection_id = inspection
+                line._md_write_transition({"inspection_id": inspection.id})
                 line.ncr_id._md_note(
                     self.env._(
                         "Reworked quantity of %(line)s to be re-inspected: %(inspection)s",
@@ -322,7 +325,7 @@ class MdQualityNcrDisposition(models.Model):
                     self.display_name,
                 )
             )
-        self.write({"approved_by_id": signature.signer_id.id, "date_approved": signature.signed_at})
+        self._md_write_transition({"approved_by_id": signature.signer_id.id, "date_approved": signature.signed_at})
         self.ncr_id._md_note(
             self.env._(
                 "Concession approved by %(name)s: %(reason)s",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..sampling import iso2859
 from .md_quality_inspection_plan import SEVERITIES
@@ -11,7 +12,14 @@ class MdQualityPlanSeverity(models.Model):
 
     _name = "md.quality.plan.severity"
     _description = "Inspection Switching State"
+    _inherit = ["md.workflow.mixin"]
     _order = "plan_id, partner_id, product_id"
+
+    # The switching rules move the severity (ISO 2859-1 9.3); a quality manager only resumes
+    # tightened inspection after a discontinuation (9.4).
+    _md_state_field = "severity"
+    _md_transition_fields = ("switching_score", "changed_at")
+    _md_create_only_fields = ("plan_id", "partner_id", "product_id")
 
     plan_id = fields.Many2one("md.quality.inspection.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
@@ -79,7 +87,16 @@ class MdQualityPlanSeverity(models.Model):
             vals = {"switching_score": score}
             if severity != state.severity:
                 vals.update(severity=severity, changed_at=fields.Datetime.now(), switching_score=0)
-            state.write(vals)
+            state._md_write_transition(vals)
+
+    def action_md_resume_tightened(self):
+        """ISO 2859-1 9.4: after a discontinuation, inspection resumes under tightened
+        inspection once the responsible authority is satisfied the supplier improved."""
+        if not self.env.user.has_group("md_base.group_md_quality_manager"):
+            raise AccessError(self.env._("Only a quality manager resumes inspection after a discontinuation."))
+        self._md_check_state(("discontinued",), self.env._("Resuming tightened inspection"))
+        self._md_write_transition({"severity": "tightened", "changed_at": fields.Datetime.now(), "switching_score": 0})
+        return True
 
     @api.model
     def _md_decided_since(self, plan, partner, product, since):

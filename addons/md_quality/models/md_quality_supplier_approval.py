@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import in_workflow_transition
 
 APPROVED = "approved"
 VALID_STATES = ("approved", "conditional")
@@ -35,6 +34,18 @@ class MdQualitySupplierApproval(models.Model):
         "company_id",
     ]
     _md_sign_on_change = "void"
+    # In force only by the approval signature; out of force by disqualification or a voided
+    # signature; the rating comes from the periodic evaluation.
+    _md_transition_fields = (
+        "disqualification_reason",
+        "rating_inspection_count",
+        "rating_pass_rate",
+        "rating_receipt_count",
+        "rating_on_time_rate",
+        "rating_score",
+        "rating_grade",
+        "rating_date",
+    )
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -164,35 +175,6 @@ class MdQualitySupplierApproval(models.Model):
 
     # --- approval by signature ------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(
-            vals.get("state", "pending") != "pending" or vals.get("disqualification_reason")
-            for vals in vals_list
-        ):
-            raise UserError(self.env._("A new supplier approval starts pending: approve it by signature."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if {"state", "disqualification_reason"} & set(vals) and not in_workflow_transition():
-            raise UserError(
-                self.env._("A supplier approval changes state only by signature or disqualification.")
-            )
-        if vals.get("state") in VALID_STATES:
-            self._md_check_approval_signed()
-        return super().write(vals)
-
-    def _md_check_approval_signed(self):
-        signed_ids = set(self._md_valid_signatures(APPROVED).mapped("res_id"))
-        unsigned = self.filtered(lambda approval: approval.id not in signed_ids)
-        if unsigned:
-            raise UserError(
-                self.env._(
-                    "Supplier approval must be signed electronically as Approved by a quality manager: %s",
-                    ", ".join(unsigned.mapped("display_name")),
-                )
-            )
-
     def _md_check_signable(self, meaning):
         if meaning == APPROVED:
             current = self.filtered(lambda approval: approval.state in VALID_STATES)
@@ -209,7 +191,7 @@ class MdQualitySupplierApproval(models.Model):
         result = super()._md_on_signed(signatures)
         approved = self.browse(signatures.filtered(lambda s: s.meaning == APPROVED).mapped("res_id"))
         for approval in approved:
-            approval.sudo()._md_write_workflow({"state": approval.decision, "disqualification_reason": False})
+            approval.sudo()._md_write_transition({"state": approval.decision, "disqualification_reason": False})
         return result
 
     def _md_check_signed_content(self):
@@ -218,7 +200,7 @@ class MdQualitySupplierApproval(models.Model):
         signed_ids = set(self._md_valid_signatures(APPROVED).mapped("res_id"))
         lapsed = self.filtered(lambda a: a.state in VALID_STATES and a.id not in signed_ids)
         if lapsed:
-            lapsed.sudo()._md_write_workflow({"state": "pending"})
+            lapsed.sudo()._md_write_transition({"state": "pending"})
         return result
 
     def action_disqualify(self, reason=None):
@@ -229,7 +211,7 @@ class MdQualitySupplierApproval(models.Model):
         # The approval no longer stands: its signatures are voided, visibly (21 CFR 11.70).
         self._md_valid_signatures(APPROVED)._md_void(self.env._("Supplier disqualified: %s", reason))
         self.invalidate_recordset(["md_signature_ids", "md_signature_state"])
-        self.sudo()._md_write_workflow({"state": "disqualified", "disqualification_reason": reason})
+        self.sudo()._md_write_transition({"state": "disqualified", "disqualification_reason": reason})
         return True
 
     def action_open_disqualify_wizard(self):

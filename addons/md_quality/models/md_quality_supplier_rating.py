@@ -158,7 +158,7 @@ class MdQualitySupplierApproval(models.Model):
             pass_rate = 100.0 * passed / inspected if inspected else None
             on_time_rate = 100.0 * on_time / receipts if receipts else None
             score = rating_score(pass_rate, on_time_rate)
-            approval.sudo().write(
+            approval.sudo()._md_write_transition(
                 {
                     "rating_inspection_count": inspected,
                     "rating_pass_rate": pass_rate or 0.0,

@@ -16,7 +16,7 @@ class MrpProduction(models.Model):
         string="Changes in Effect",
         readonly=True,
         copy=False,
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
         help="Effective change requests of the product or its BoM when the order was done.",
     )
 

@@ -11,10 +11,10 @@ class MrpProduction(models.Model):
         "md.quality.dhr",
         "production_id",
         string="Device History Records",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
     md_dhr_count = fields.Integer(
-        string="DHRs", compute="_compute_md_dhr_count", groups="md_udi_trace.group_md_user"
+        string="DHRs", compute="_compute_md_dhr_count", groups="md_base.group_md_user"
     )
 
     def _compute_md_dhr_count(self):

@@ -9,10 +9,10 @@ class MrpProduction(models.Model):
     _inherit = "mrp.production"  # pylint: disable=consider-merging-classes-inherited
 
     md_inspection_ids = fields.One2many(
-        "md.quality.inspection", "production_id", string="Inspections", groups="md_udi_trace.group_md_user"
+        "md.quality.inspection", "production_id", string="Inspections", groups="md_base.group_md_user"
     )
     md_inspection_count = fields.Integer(
-        compute="_compute_md_inspection_count", string="Inspection Count", groups="md_udi_trace.group_md_user"
+        compute="_compute_md_inspection_count", string="Inspection Count", groups="md_base.group_md_user"
     )
 
     def _compute_md_inspection_count(self):

@@ -5,7 +5,7 @@ class StockLot(models.Model):
     _inherit = "stock.lot"
 
     md_inspection_count = fields.Integer(
-        string="Inspections", compute="_compute_md_inspection_count", groups="md_udi_trace.group_md_user"
+        string="Inspections", compute="_compute_md_inspection_count", groups="md_base.group_md_user"
     )
 
     def _md_release_blockers(self):

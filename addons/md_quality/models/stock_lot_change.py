@@ -11,7 +11,7 @@ class StockLot(models.Model):
         "md.quality.change",
         string="Changes in Effect",
         compute="_compute_md_change_ids",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
 
     def _compute_md_change_ids(self):

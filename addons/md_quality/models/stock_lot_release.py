@@ -21,10 +21,10 @@ class StockLot(models.Model):
     _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
 
     md_dhr_ids = fields.One2many(
-        "md.quality.dhr", "lot_id", string="Device History Records", groups="md_udi_trace.group_md_user"
+        "md.quality.dhr", "lot_id", string="Device History Records", groups="md_base.group_md_user"
     )
     md_dhr_count = fields.Integer(
-        string="DHRs", compute="_compute_md_dhr_count", groups="md_udi_trace.group_md_user"
+        string="DHRs", compute="_compute_md_dhr_count", groups="md_base.group_md_user"
     )
     md_release_state = fields.Selection(
         RELEASE_STATES,

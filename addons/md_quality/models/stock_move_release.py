@@ -1,23 +1,19 @@
 from odoo import models
+from odoo.osv import expression
 
 # Destinations a lot may reach only once released (ISO 13485 8.2.6: product is
 # not delivered until release is authorised). Internal moves, consumption of a
 # sub-assembly and every 8.3 disposition stay allowed.
 RELEASE_GATED_USAGES = ("customer",)
+UNRELEASED = ("pending", "rejected")
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"  # pylint: disable=consider-merging-classes-inherited
 
-    def _md_reservation_context(self):
+    def _md_reservable_lot_domain(self):
         """Deliveries do not reserve lots waiting for release or rejected at release."""
-        move = super()._md_reservation_context()
-        return move.with_context(
-            md_exclude_unreleased_lots=self.location_dest_id.usage in RELEASE_GATED_USAGES
-        )
-
-    def _action_done(self, cancel_backorder=False):
-        # Every flow that delivers (pickings, RPC callers, sale flows) passes here.
-        to_do = self.filtered(lambda m: m.state not in ("done", "cancel"))
-        to_do.move_line_ids.filtered(lambda ml: ml.picked and ml.quantity)._md_check_release_gate()
-        return super()._action_done(cancel_backorder=cancel_backorder)
+        domain = super()._md_reservable_lot_domain()
+        if self.location_dest_id.usage in RELEASE_GATED_USAGES:
+            domain = expression.AND([domain, [("md_release_state", "not in", UNRELEASED)]])
+        return domain

@@ -8,7 +8,7 @@ passes the counter of the company's FDA deadline calendar.
 
 from datetime import timedelta
 
-from odoo.addons.md_regulatory.models.working_days import add_working_days
+from odoo.addons.md_base.models.working_days import add_working_days
 
 # 21 CFR 803.53(a): 5 work days.
 FDA_REMEDIAL_WORK_DAYS = 5

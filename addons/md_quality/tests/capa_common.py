@@ -13,14 +13,14 @@ class MdCapaCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         # Change requests name BoMs: their authors and approvers are also manufacturing users.
-        cls.author = cls._user("md_capa_author", "md_udi_trace.group_md_quality_inspector,mrp.group_mrp_user")
-        cls.manager = cls._user("md_capa_manager", "md_udi_trace.group_md_quality_manager,mrp.group_mrp_user")
+        cls.author = cls._user("md_capa_author", "md_base.group_md_quality_inspector,mrp.group_mrp_user")
+        cls.manager = cls._user("md_capa_manager", "md_base.group_md_quality_manager,mrp.group_mrp_user")
         cls.manager_author = cls._user(
-            "md_capa_manager_author", "md_udi_trace.group_md_quality_manager,mrp.group_mrp_user"
+            "md_capa_manager_author", "md_base.group_md_quality_manager,mrp.group_mrp_user"
         )
-        cls.inspector = cls._user("md_capa_inspector", "md_udi_trace.group_md_quality_inspector")
-        cls.regulatory = cls._user("md_capa_regulatory", "md_udi_trace.group_md_regulatory")
-        cls.owner = cls._user("md_capa_owner", "md_udi_trace.group_md_user")
+        cls.inspector = cls._user("md_capa_inspector", "md_base.group_md_quality_inspector")
+        cls.regulatory = cls._user("md_capa_regulatory", "md_base.group_md_regulatory")
+        cls.owner = cls._user("md_capa_owner", "md_base.group_md_user")
         cls.product = cls.env["product.product"].create(
             {"name": "Infusion set", "is_storable": True, "tracking": "lot"}
         )

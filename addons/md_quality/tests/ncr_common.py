@@ -16,11 +16,11 @@ class NcrCase(TransactionCase):
         if not cls.registry.in_test_mode():  # HttpCase (the tour) enters it itself
             cls.registry.enter_test_mode(cls.cr)
             cls.addClassCleanup(cls.registry.leave_test_mode)
-        cls.user = cls._user("ncr_user", "md_udi_trace.group_md_user")
-        cls.inspector = cls._user("ncr_inspector", "md_udi_trace.group_md_quality_inspector")
-        cls.manager = cls._user("ncr_manager", "md_udi_trace.group_md_quality_manager")
-        cls.manager2 = cls._user("ncr_manager2", "md_udi_trace.group_md_quality_manager")
-        cls.regulatory = cls._user("ncr_regulatory", "md_udi_trace.group_md_regulatory")
+        cls.user = cls._user("ncr_user", "md_base.group_md_user")
+        cls.inspector = cls._user("ncr_inspector", "md_base.group_md_quality_inspector")
+        cls.manager = cls._user("ncr_manager", "md_base.group_md_quality_manager")
+        cls.manager2 = cls._user("ncr_manager2", "md_base.group_md_quality_manager")
+        cls.regulatory = cls._user("ncr_regulatory", "md_base.group_md_regulatory")
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
         cls.stock = cls.warehouse.lot_stock_id
         cls.supplier = cls.env["res.partner"].create({"name": "Polymer Supplier NCR"})

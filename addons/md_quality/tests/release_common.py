@@ -22,15 +22,15 @@ class ReleaseCase(TransactionCase):
         cls.customer_location = cls.env.ref("stock.stock_location_customers")
         production_groups = "mrp.group_mrp_user,stock.group_stock_user"
         cls.operator = cls._user(
-            "md_rel_operator", f"{production_groups},md_udi_trace.group_md_release_approver"
+            "md_rel_operator", f"{production_groups},md_base.group_md_release_approver"
         )
         cls.approver = cls._user(
-            "md_rel_approver", "md_udi_trace.group_md_release_approver,stock.group_stock_user"
+            "md_rel_approver", "md_base.group_md_release_approver,stock.group_stock_user"
         )
-        cls.approver2 = cls._user("md_rel_approver2", "md_udi_trace.group_md_release_approver")
-        cls.inspector = cls._user("md_rel_inspector", "md_udi_trace.group_md_quality_inspector")
-        cls.md_user = cls._user("md_rel_user", "md_udi_trace.group_md_user")
-        cls.shipper = cls._user("md_rel_shipper", "stock.group_stock_user,md_udi_trace.group_md_user")
+        cls.approver2 = cls._user("md_rel_approver2", "md_base.group_md_release_approver")
+        cls.inspector = cls._user("md_rel_inspector", "md_base.group_md_quality_inspector")
+        cls.md_user = cls._user("md_rel_user", "md_base.group_md_user")
+        cls.shipper = cls._user("md_rel_shipper", "stock.group_stock_user,md_base.group_md_user")
         cls.tubing = cls.env["product.product"].create(
             {"name": "MD Rel PVC Tubing", "is_storable": True, "tracking": "lot"}
         )
@@ -78,8 +78,8 @@ class ReleaseCase(TransactionCase):
     def _register_for_market(cls, product, country):
         """An approved registration certificate, so that md_regulatory's market gate lets
         deliveries of the device to ``country`` pass and the release gate is what is tested."""
-        author = cls._user("md_rel_ra_author", "md_udi_trace.group_md_regulatory")
-        signer = cls._user("md_rel_ra_signer", "md_udi_trace.group_md_regulatory")
+        author = cls._user("md_rel_ra_author", "md_base.group_md_regulatory")
+        signer = cls._user("md_rel_ra_signer", "md_base.group_md_regulatory")
         today = fields.Date.context_today(cls.env["md.registration"])
         registration = (
             cls.env["md.registration"]

@@ -9,10 +9,10 @@ class MdSupplierQualityCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].set_param("md_regulatory.signature_idle_minutes", "15")
-        cls.author = cls._user("md_asl_author", "md_udi_trace.group_md_quality_manager")
-        cls.manager = cls._user("md_asl_manager", "md_udi_trace.group_md_quality_manager")
-        cls.inspector = cls._user("md_asl_inspector", "md_udi_trace.group_md_quality_inspector")
+        cls.env["ir.config_parameter"].set_param("md_base.signature_idle_minutes", "15")
+        cls.author = cls._user("md_asl_author", "md_base.group_md_quality_manager")
+        cls.manager = cls._user("md_asl_manager", "md_base.group_md_quality_manager")
+        cls.inspector = cls._user("md_asl_inspector", "md_base.group_md_quality_inspector")
         cls.supplier = cls.env["res.partner"].create({"name": "Precision Polymers Ltd", "is_company": True})
         cls.other_supplier = cls.env["res.partner"].create({"name": "Budget Plastics Co", "is_company": True})
         cls.category = cls.env["product.category"].create({"name": "Sterile barrier"})

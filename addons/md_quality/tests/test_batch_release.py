@@ -54,7 +54,7 @@ class TestBatchRelease(ReleaseCase):
             self.dhr.with_user(self.approver).write({"state": "released"})
         action = self.dhr.with_user(self.approver).action_release()
         self.assertEqual(action["res_model"], "md.sign.wizard")
-        released = self.env.ref("md_regulatory.md_signature_meaning_released")
+        released = self.env.ref("md_base.md_signature_meaning_released")
         self.assertEqual(action["context"]["default_meaning_id"], released.id)
         self.assertEqual(self.dhr.state, "pending")
         self.assertEqual(self.serial.md_release_state, "pending")

@@ -4,7 +4,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from odoo.addons.md_regulatory.models.working_days import add_working_days
+from odoo.addons.md_base.models.working_days import add_working_days
 
 PASSWORD_SUFFIX = "-Pw1!"
 # Monday 2 March 2026, 09:00 UTC.
@@ -24,13 +24,13 @@ class MdComplaintCase(TransactionCase):
         cls.intake = new_test_user(
             cls.env,
             "md_cmp_intake",
-            groups="md_udi_trace.group_md_user",
+            groups="md_base.group_md_user",
             password="md_cmp_intake" + PASSWORD_SUFFIX,
         )
         cls.regulatory = new_test_user(
             cls.env,
             "md_cmp_regulatory",
-            groups="md_udi_trace.group_md_regulatory",
+            groups="md_base.group_md_regulatory",
             password="md_cmp_regulatory" + PASSWORD_SUFFIX,
         )
         cls.customer = cls.env["res.partner"].create({"name": "Riverside Hospital", "is_company": True})

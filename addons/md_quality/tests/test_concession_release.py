@@ -43,8 +43,8 @@ class TestConcessionRelease(ReleaseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.qa_manager = cls._user("md_con_qa_manager", "md_udi_trace.group_md_quality_manager")
-        cls.qa_manager2 = cls._user("md_con_qa_manager2", "md_udi_trace.group_md_quality_manager")
+        cls.qa_manager = cls._user("md_con_qa_manager", "md_base.group_md_quality_manager")
+        cls.qa_manager2 = cls._user("md_con_qa_manager2", "md_base.group_md_quality_manager")
         cls.env["md.quality.inspection.plan"].create(
             {
                 "name": "FQC infusion set (concession)",

@@ -67,8 +67,8 @@ class TestDhr(ReleaseCase):
         self.assertEqual(self.tubing_lot.md_release_state, "not_required")
 
     def test_dhr_lists_documents_in_effect_and_labels_printed(self):
-        manager_a = self._user("md_rel_doc_author", "md_udi_trace.group_md_quality_manager")
-        manager_b = self._user("md_rel_doc_approver", "md_udi_trace.group_md_quality_manager")
+        manager_a = self._user("md_rel_doc_author", "md_base.group_md_quality_manager")
+        manager_b = self._user("md_rel_doc_approver", "md_base.group_md_quality_manager")
         document = (
             self.env["md.document"]
             .with_user(manager_a)
@@ -116,14 +116,14 @@ class TestDhr(ReleaseCase):
                 dhr.with_user(user).write({"state": "released"})
             with self.assertRaises(AccessError):
                 dhr.with_user(user).unlink()
-        manager = self._user("md_rel_manager", "md_udi_trace.group_md_quality_manager")
+        manager = self._user("md_rel_manager", "md_base.group_md_quality_manager")
         with self.assertRaises(AccessError):
             dhr.with_user(manager).write({"qty_produced": 5})
 
     def test_dhr_of_another_company_is_invisible(self):
         production, _serial = self.produce("SN-DHR-MC")
         other = self.env["res.company"].create({"name": "MD Rel Other Company"})
-        outsider = self._user("md_rel_outsider", "md_udi_trace.group_md_release_approver")
+        outsider = self._user("md_rel_outsider", "md_base.group_md_release_approver")
         outsider.write({"company_ids": [Command.set(other.ids)], "company_id": other.id})
         self.assertFalse(
             self.env["md.quality.dhr"].with_user(outsider).search([("id", "=", production.md_dhr_ids.id)])

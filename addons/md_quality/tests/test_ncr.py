@@ -5,7 +5,7 @@ from odoo.tools import mute_logger
 
 from .ncr_common import NcrCase
 
-SIGNATURE_LOGGER = "odoo.addons.md_regulatory.models.md_signature"
+SIGNATURE_LOGGER = "odoo.addons.md_base.models.md_signature"
 
 
 @tagged("post_install", "-at_install")

@@ -7,7 +7,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .md_document import DOCUMENT_TYPES
-from .md_workflow_mixin import in_workflow_transition, workflow_transition
 
 STATES = [
     ("draft", "Draft"),
@@ -19,9 +18,7 @@ STATES = [
 ]
 CLOSED_STATES = ("superseded", "obsolete")
 # The controlled content: fixed once the revision leaves draft (ISO 13485 4.2.4 b, c).
-CONTENT_FIELDS = {"document_id", "name", "title", "change_description", "file", "file_name", "checksum"}
-# Bookkeeping of chatter and activities stays possible on a closed revision.
-FREE_PREFIXES = ("message_", "activity_")
+CONTENT_FIELDS = ("document_id", "name", "title", "change_description", "file", "file_name", "checksum")
 
 
 def _sha256(data):
@@ -41,6 +38,12 @@ class MdDocumentRevision(models.Model):
 
     _md_signed_fields = ["name", "title", "change_description", "checksum"]
     _md_sign_on_change = "refuse"
+    _md_transition_fields = ("approved_on", "effective_on", "closed_on")
+    _md_closed_states = CLOSED_STATES
+    _md_field_states = {
+        **{name: ("draft",) for name in CONTENT_FIELDS},
+        "effective_date": ("draft", "review", "approved"),
+    }
 
     document_id = fields.Many2one(
         "md.document", required=True, index=True, ondelete="restrict", tracking=True
@@ -138,18 +141,11 @@ class MdDocumentRevision(models.Model):
                     )
                 )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(revision.state != "draft" for revision in self):
-            raise UserError(self.env._("Only draft revisions can be deleted; issued ones stay on record."))
-
     # --- create / write: controlled content -------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("state", "draft") != "draft":
-                raise UserError(self.env._("A new revision starts as a draft."))
             if not vals.get("title") and vals.get("document_id"):
                 vals["title"] = self.env["md.document"].browse(vals["document_id"]).name
             vals.pop("checksum", None)
@@ -158,7 +154,6 @@ class MdDocumentRevision(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._md_check_writable(vals)
         vals = dict(vals)
         vals.pop("checksum", None)
         if "file" in vals:
@@ -171,33 +166,6 @@ class MdDocumentRevision(models.Model):
             return False
         data = file_value if isinstance(file_value, bytes) else file_value.encode()
         return _sha256(base64.b64decode(data))
-
-    def _md_check_writable(self, vals):
-        names = {name for name in vals if not name.startswith(FREE_PREFIXES)}
-        if not names:
-            return
-        if "state" in names and not in_workflow_transition():
-            raise UserError(
-                self.env._("The state of a document revision changes only through its workflow buttons.")
-            )
-        closed = self.filtered(lambda r: r.state in CLOSED_STATES)
-        if closed:
-            raise UserError(
-                self.env._(
-                    "%s is superseded or obsolete: it can be read but not changed (ISO 13485 4.2.4).",
-                    ", ".join(closed.mapped("display_name")),
-                )
-            )
-        issued = self.filtered(lambda r: r.state != "draft")
-        if issued and names & CONTENT_FIELDS:
-            raise UserError(
-                self.env._(
-                    "The content of %s can no longer be changed: create a new revision.",
-                    ", ".join(issued.mapped("display_name")),
-                )
-            )
-        if "effective_date" in names and issued.filtered(lambda r: r.state == "effective"):
-            raise UserError(self.env._("The effective date of an effective revision cannot be changed."))
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
@@ -267,8 +235,7 @@ class MdDocumentRevision(models.Model):
                     ", ".join(missing.mapped("display_name")),
                 )
             )
-        with workflow_transition():
-            self.write({"state": "review"})
+        self._md_write_transition({"state": "review"})
         return True
 
     def action_return_to_draft(self):
@@ -276,8 +243,7 @@ class MdDocumentRevision(models.Model):
         self._md_check_state(("review",), self.env._("Returning to draft"))
         self._md_valid_signatures()._md_void(self.env._("Revision returned to draft"))
         self.invalidate_recordset(["md_signature_ids", "md_signature_state"])
-        with workflow_transition():
-            self.write({"state": "draft"})
+        self._md_write_transition({"state": "draft"})
         return True
 
     def _md_approval_rules(self):
@@ -324,8 +290,7 @@ class MdDocumentRevision(models.Model):
         return True
 
     def _md_approve(self):
-        with workflow_transition():
-            self.write({"state": "approved", "approved_on": fields.Datetime.now()})
+        self._md_write_transition({"state": "approved", "approved_on": fields.Datetime.now()})
         today = fields.Date.context_today(self)
         due = self.filtered(lambda r: not r.effective_date or r.effective_date <= today)
         due._md_make_effective()
@@ -337,7 +302,7 @@ class MdDocumentRevision(models.Model):
         today = fields.Date.context_today(self)
         for revision in self.sorted(lambda r: (r.effective_date or today, r.id)):
             previous = revision.document_id.effective_revision_id
-            with workflow_transition():
+            with (previous | revision)._md_transition():
                 if previous:
                     previous.write({"state": "superseded", "closed_on": now})
                     previous.flush_recordset(["state"])
@@ -369,12 +334,11 @@ class MdDocumentRevision(models.Model):
 
     def action_obsolete(self):
         self._md_check_state(("approved", "effective"), self.env._("Making obsolete"))
-        with workflow_transition():
-            self.write({"state": "obsolete", "closed_on": fields.Datetime.now()})
+        self._md_write_transition({"state": "obsolete", "closed_on": fields.Datetime.now()})
         self.training_record_ids._md_cancel_pending()
-
-        # --- signatures --------------------------------------------------------
         return True
+
+    # --- signatures --------------------------------------------------------
 
     def _md_check_signable(self, meaning):
         not_in_review = self.filtered(lambda r: r.state != "review")

@@ -2,20 +2,25 @@ from odoo import api, fields, models
 
 
 class MdGateDocumentMixin(models.AbstractModel):
-    """Orders and deliveries guarded by md.market.gate: their overrides, shown
-    on the form, and the button that opens the override wizard."""
+    """Orders and deliveries guarded by md.market.gate: the gate runs on the
+    transition into a gated state whatever the path (the business method, a
+    plain write of the state over RPC), their overrides shown on the form, and
+    the button that opens the override wizard."""
 
     _name = "md.gate.document.mixin"
     _description = "Document Guarded by Regulatory Gates"
+
+    # The states a document reaches only through its gate.
+    _md_gated_states = ()
 
     md_gate_override_ids = fields.One2many(
         "md.gate.override",
         compute="_compute_md_gate_override_ids",
         string="Regulatory Overrides",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
     md_gate_override_count = fields.Integer(
-        compute="_compute_md_gate_override_ids", groups="md_udi_trace.group_md_user"
+        compute="_compute_md_gate_override_ids", groups="md_base.group_md_user"
     )
 
     def _compute_md_gate_override_ids(self):
@@ -28,6 +33,11 @@ class MdGateDocumentMixin(models.AbstractModel):
             mine = overrides.filtered(lambda o, doc=document: o.res_id == doc.id)
             document.md_gate_override_ids = mine.with_env(self.env)
             document.md_gate_override_count = len(mine)
+
+    def write(self, vals):
+        if vals.get("state") in self._md_gated_states:
+            self._md_gate_enforce(self.filtered(lambda document: document.state not in self._md_gated_states))
+        return super().write(vals)
 
     def _md_gate_violations(self):
         """The gate violations of these documents, overrides applied."""

@@ -1,5 +1,3 @@
-import contextvars
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -15,8 +13,6 @@ GATED_MODELS = [
     ("stock.picking", "Delivery"),
     ("purchase.order", "Purchase Order"),
 ]
-# The state changes only by signing: an RPC caller cannot set a context variable.
-_SIGNING = contextvars.ContextVar("md_gate_override_signing", default=False)
 
 
 class MdGateOverride(models.Model):
@@ -27,8 +23,22 @@ class MdGateOverride(models.Model):
 
     _name = "md.gate.override"
     _description = "Regulatory Gate Override"
-    _inherit = ["mail.thread", "md.signable.mixin"]
+    _inherit = ["mail.thread", "md.signable.mixin", "md.workflow.mixin"]
     _order = "id desc"
+
+    # The override becomes effective by its signature only, and names one document and product.
+    _md_create_only_fields = (
+        "gate",
+        "res_model",
+        "res_id",
+        "record_name",
+        "product_id",
+        "partner_id",
+        "country_id",
+        "message",
+        "company_id",
+    )
+    _md_closed_states = ("signed",)
 
     _md_signed_fields = ["gate", "res_model", "res_id", "product_id", "partner_id", "country_id", "reason"]
     _md_sign_on_change = "refuse"
@@ -71,8 +81,6 @@ class MdGateOverride(models.Model):
     def create(self, vals_list):
         self.check_access("create")  # before the document is read as superuser below
         for vals in vals_list:
-            if vals.get("state", "pending") != "pending":
-                raise UserError(self.env._("A gate override is signed electronically, not created signed."))
             if not (vals.get("reason") or "").strip():
                 raise UserError(self.env._("Give the reason for the override."))
             # Regulatory Affairs may lack sales or purchase rights: the name is read as superuser.
@@ -82,15 +90,6 @@ class MdGateOverride(models.Model):
             vals["record_name"] = record.display_name
             vals.setdefault("company_id", record.company_id.id)
         return super().create(vals_list)
-
-    def write(self, vals):
-        if "state" in vals and not _SIGNING.get():
-            raise UserError(self.env._("A gate override becomes effective by its electronic signature only."))
-        if {"res_model", "res_id", "record_name", "message", "company_id"} & set(vals) and self.filtered(
-            lambda o: o.state == "signed"
-        ):
-            raise UserError(self.env._("A signed gate override cannot be changed."))
-        return super().write(vals)
 
     def _md_check_signable(self, meaning):
         if meaning == OVERRIDE:
@@ -104,11 +103,7 @@ class MdGateOverride(models.Model):
         signed = self.browse(signatures.filtered(lambda s: s.meaning == OVERRIDE).mapped("res_id"))
         if signed:
             signed._md_check_required_signature(OVERRIDE)
-            token = _SIGNING.set(True)
-            try:
-                signed.write({"state": "signed"})
-            finally:
-                _SIGNING.reset(token)
+            signed._md_write_transition({"state": "signed"})
             signed._md_post_on_document()
         return result
 

@@ -1,12 +1,7 @@
-import contextvars
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .md_registration import STATES
-
-# Set by action_withdraw only: an RPC caller cannot set a context variable.
-_WITHDRAWING = contextvars.ContextVar("md_licence_withdrawing", default=False)
 
 
 class MdPartnerLicence(models.Model):
@@ -22,9 +17,14 @@ class MdPartnerLicence(models.Model):
 
     _name = "md.partner.licence"
     _description = "Partner Licence"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.expiry.alert.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.workflow.mixin", "md.expiry.alert.mixin"]
     _order = "partner_id, expiry_date, id"
     _rec_name = "number"
+
+    # The status follows the expiry date and the Revoke button.
+    _md_transition_fields = ("withdrawn_on",)
+    _md_closed_states = ("withdrawn",)
+    _md_editable_fields = ("active",)
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -105,17 +105,11 @@ class MdPartnerLicence(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            vals.pop("withdrawn_on", None)
             if vals.get("partner_id"):
                 vals["partner_id"] = (
                     self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
                 )
         return super().create(vals_list)
-
-    def write(self, vals):
-        if "withdrawn_on" in vals and not _WITHDRAWING.get():
-            raise UserError(self.env._("A licence is revoked with the Revoke button only."))
-        return super().write(vals)
 
     def action_withdraw(self):
         """The authority revoked or cancelled the licence."""
@@ -125,11 +119,7 @@ class MdPartnerLicence(models.Model):
             raise UserError(
                 self.env._("Give the reason for revoking %s.", ", ".join(missing.mapped("display_name")))
             )
-        token = _WITHDRAWING.set(True)
-        try:
-            self.filtered(lambda r: not r.withdrawn_on).write({"withdrawn_on": fields.Datetime.now()})
-        finally:
-            _WITHDRAWING.reset(token)
+        self.filtered(lambda r: not r.withdrawn_on)._md_write_transition({"withdrawn_on": fields.Datetime.now()})
         return True
 
     @api.model

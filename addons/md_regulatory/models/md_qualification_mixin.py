@@ -1,11 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .md_workflow_mixin import in_workflow_transition, workflow_transition
-
 APPROVED = "approved"
 QUALIFICATION_STATES = [("draft", "Draft"), ("approved", "Approved"), ("revoked", "Revoked")]
-PROTECTED_FIELDS = {"state", "approved_on", "revoked_on"}
 
 
 class MdQualificationMixin(models.AbstractModel):
@@ -17,8 +14,10 @@ class MdQualificationMixin(models.AbstractModel):
 
     _name = "md.qualification.mixin"
     _description = "First-time Approval"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _md_sign_on_change = "refuse"
+    _md_transition_fields = ("approved_on", "revoked_on")
+    _md_closed_states = ("revoked",)
 
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
@@ -35,28 +34,6 @@ class MdQualificationMixin(models.AbstractModel):
     def _md_subject_field(self):
         """The field naming what is approved (partner or product)."""
         raise NotImplementedError
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if PROTECTED_FIELDS & set(vals) and vals.get("state", "draft") != "draft":
-                raise UserError(self.env._("A first-time approval starts as a draft."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not in_workflow_transition():
-            raise UserError(
-                self.env._(
-                    "A first-time approval is approved by its electronic signature and revoked with the "
-                    "Revoke button only."
-                )
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(record.state != "draft" for record in self):
-            raise UserError(self.env._("Approved or revoked first-time approvals stay on record."))
 
     def _md_check_signable(self, meaning):
         if meaning == APPROVED:
@@ -87,17 +64,11 @@ class MdQualificationMixin(models.AbstractModel):
                 ("id", "not in", self.ids),
             ]
         )
-        with workflow_transition():
-            now = fields.Datetime.now()
-            for old in previous:
-                old.write(
-                    {
-                        "state": "revoked",
-                        "revoked_on": now,
-                        "revoke_reason": self.env._("Superseded by a new approval."),
-                    }
-                )
-            self.write({"state": "approved", "approved_on": now})
+        now = fields.Datetime.now()
+        previous._md_write_transition(
+            {"state": "revoked", "revoked_on": now, "revoke_reason": self.env._("Superseded by a new approval.")}
+        )
+        self._md_write_transition({"state": "approved", "approved_on": now})
 
     def action_revoke(self):
         self.check_access("write")
@@ -106,8 +77,7 @@ class MdQualificationMixin(models.AbstractModel):
             raise UserError(
                 self.env._("Give the reason for revoking %s.", ", ".join(missing.mapped("display_name")))
             )
-        with workflow_transition():
-            self.filtered(lambda r: r.state != "revoked").write(
-                {"state": "revoked", "revoked_on": fields.Datetime.now()}
-            )
+        self.filtered(lambda r: r.state != "revoked")._md_write_transition(
+            {"state": "revoked", "revoked_on": fields.Datetime.now()}
+        )
         return True

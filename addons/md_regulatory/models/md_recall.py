@@ -37,9 +37,22 @@ class MdRecall(models.Model):
 
     _name = "md.recall"
     _description = "Recall / Field Safety Corrective Action"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "id desc"
     _rec_names_search = ["reference", "name"]
+
+    # The scope, the start and the closure are the system's record: only the workflow writes them.
+    _md_transition_fields = (
+        "started_at",
+        "scope_lot_ids",
+        "scope_computed_at",
+        "scope_completed_at",
+        "closed_at",
+    )
+    _md_create_only_fields = ("reference", "company_id", "source_model", "source_res_id")
+    _md_closed_states = ("closed",)
+    # The affected lots and the drill flag are fixed once the recall is in progress.
+    _md_field_states = {"lot_ids": ("draft",), "is_mock": ("draft",)}
 
     _md_signed_fields = [
         "reference",
@@ -412,24 +425,6 @@ class MdRecall(models.Model):
             if recall.source_model and recall.source_model not in self.env:
                 raise ValidationError(self.env._("Unknown source model %s.", recall.source_model))
 
-    def write(self, vals):
-        locked = set(vals) - {"message_main_attachment_id", "activity_ids"}
-        if locked and self.filtered(lambda r: r.state == "closed"):
-            raise UserError(self.env._("A closed recall is a closed record and cannot be changed."))
-        if {"lot_ids", "is_mock"} & set(vals) and self.filtered(lambda r: r.state != "draft"):
-            raise UserError(
-                self.env._(
-                    "The affected lots and the drill flag are fixed once the recall is in progress: "
-                    "start a new recall."
-                )
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_started(self):
-        if self.filtered(lambda r: r.state != "draft" or r.customer_line_ids.notified_at):
-            raise UserError(self.env._("Only draft recalls can be deleted."))
-
     def _md_note(self, body, attachment_ids=None):
         """A note in the recall's chatter, authored by the current user. In sudo, as the
         signature mixin does: a user without an email address can still record it."""
@@ -459,10 +454,12 @@ class MdRecall(models.Model):
         return result
 
     def _md_store_scope(self, scope):
+        """Store the scope: a transition of the recall and of its lines (their quantities and
+        deliveries are the system's record)."""
         self.ensure_one()
         now = fields.Datetime.now()
-        self.stock_line_ids.unlink()
-        self.env["md.recall.stock.line"].create(
+        self.stock_line_ids.sudo().unlink()
+        self.env["md.recall.stock.line"].sudo()._md_create_transition(
             [
                 {
                     "recall_id": self.id,
@@ -477,7 +474,7 @@ class MdRecall(models.Model):
         vals = {"scope_lot_ids": [Command.set(scope["lots"])], "scope_computed_at": now}
         if not self.scope_completed_at:
             vals["scope_completed_at"] = now
-        self.write(vals)
+        self._md_write_transition(vals)
         self._md_note(
             body=self.env._(
                 "Scope computed: %(lots)s lots, %(customers)s customer lines, %(units)s affected units.",
@@ -507,7 +504,7 @@ class MdRecall(models.Model):
             line = existing.get(key)
             if line:
                 seen.add(key)
-                line.write(dict(vals, quantity=row["quantity"] + line.returned_qty))
+                line._md_write_transition(dict(vals, quantity=row["quantity"] + line.returned_qty))
             else:
                 to_create.append(
                     dict(
@@ -523,9 +520,9 @@ class MdRecall(models.Model):
         )
         gone_active = gone.filtered(lambda line: line.returned_qty or line.notified_at or line.ack_date)
         for line in gone_active:
-            line.quantity = line.returned_qty
-        (gone - gone_active).unlink()
-        self.env["md.recall.customer"].create(to_create)
+            line._md_write_transition({"quantity": line.returned_qty})
+        (gone - gone_active).sudo().unlink()
+        self.env["md.recall.customer"].sudo()._md_create_transition(to_create)
 
     # ------------------------------------------------------------------
     # Lifecycle
@@ -536,7 +533,7 @@ class MdRecall(models.Model):
                 raise UserError(self.env._("%s is already started.", recall.display_name))
             if not recall.scope_computed_at:
                 recall._md_compute_scope()
-            recall.state = "open"
+            recall._md_write_transition({"state": "open"})
             if not recall.is_mock:
                 recall._md_place_holds()
                 recall._md_schedule_deadline_activities()
@@ -689,7 +686,7 @@ class MdRecall(models.Model):
                     self.env._("Recall %(ref)s closed: %(reason)s", ref=recall.reference, reason=reason)
                 )
             recall.activity_ids.action_feedback(feedback=self.env._("Recall closed"))
-        self.write({"state": "closed", "closed_at": fields.Datetime.now()})
+        self._md_write_transition({"state": "closed", "closed_at": fields.Datetime.now()})
 
     def action_close(self):
         """The Close button opens the signing dialog: closing is the signature 'closed'."""

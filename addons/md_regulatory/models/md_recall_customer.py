@@ -9,7 +9,24 @@ class MdRecallCustomer(models.Model):
 
     _name = "md.recall.customer"
     _description = "Recall Customer"
+    _inherit = ["md.workflow.mixin"]
     _order = "recall_id, partner_id, lot_id"
+
+    # A line of its recall: what was delivered comes from the scope, the notification from
+    # sending it; the acknowledgement and the units destroyed are entered.
+    _md_state_field = None
+    _md_parent_field = "recall_id"
+    _md_transition_fields = (
+        "quantity",
+        "delivery_picking_ids",
+        "delivery_refs",
+        "last_delivery_date",
+        "notified_at",
+        "notified_by_id",
+        "notification_email",
+        "ack_recorded_by_id",
+    )
+    _md_create_only_fields = ("recall_id", "partner_id", "lot_id")
 
     recall_id = fields.Many2one("md.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
@@ -111,11 +128,6 @@ class MdRecallCustomer(models.Model):
                 self.env._("Customer lines with a notification, acknowledgement or return are kept.")
             )
 
-    def write(self, vals):
-        if self.filtered(lambda line: line.recall_state == "closed"):
-            raise UserError(self.env._("The customers of a closed recall cannot be changed."))
-        return super().write(vals)
-
     def _md_check_open(self):
         not_open = self.filtered(lambda line: line.recall_state != "open")
         if not_open:
@@ -168,7 +180,7 @@ class MdRecallCustomer(models.Model):
         for lines in self._md_letter_groups():
             line = lines[0]
             template.send_mail(line.id, force_send=False)
-            lines.write(
+            lines._md_write_transition(
                 {
                     "notified_at": now,
                     "notified_by_id": self.env.uid,
@@ -192,7 +204,7 @@ class MdRecallCustomer(models.Model):
         self.check_access("write")
         self._md_check_open()
         for line in self:
-            line.write(
+            line._md_write_transition(
                 {
                     "ack_date": line.ack_date or fields.Date.context_today(self),
                     "ack_recorded_by_id": self.env.uid,

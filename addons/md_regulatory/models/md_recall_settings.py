@@ -14,8 +14,7 @@ class ResConfigSettings(models.TransientModel):
         help="Below this share of the affected units accounted for, closing a recall needs a closure "
         "justification (21 CFR 7.42(b)(3) effectiveness checks).",
     )
-    md_fda_calendar_id = fields.Many2one(related="company_id.md_fda_calendar_id", readonly=False)
-    md_nmpa_calendar_id = fields.Many2one(related="company_id.md_nmpa_calendar_id", readonly=False)
+    md_licence_country_ids = fields.Many2many(related="company_id.md_licence_country_ids", readonly=False)
 
     @api.constrains("md_recall_effectiveness_threshold")
     def _check_md_recall_effectiveness_threshold(self):

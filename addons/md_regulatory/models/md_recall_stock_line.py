@@ -6,7 +6,14 @@ class MdRecallStockLine(models.Model):
 
     _name = "md.recall.stock.line"
     _description = "Recall Scope: Stock"
+    _inherit = ["md.workflow.mixin"]
     _order = "recall_id, lot_id, location_id"
+
+    # Written only by the scope computation of its recall.
+    _md_state_field = None
+    _md_parent_field = "recall_id"
+    _md_transition_fields = ("quantity",)
+    _md_create_only_fields = ("recall_id", "lot_id", "location_id")
 
     recall_id = fields.Many2one("md.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)

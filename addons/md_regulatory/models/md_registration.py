@@ -1,10 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .md_workflow_mixin import in_workflow_transition, workflow_transition
-
 APPROVED = "approved"
-PROTECTED_FIELDS = {"approved_on", "withdrawn_on"}
 
 REGISTRATION_TYPES = [
     ("nmpa_registration", "NMPA Registration Certificate (注册证)"),
@@ -30,9 +27,20 @@ class MdRegistration(models.Model):
 
     _name = "md.registration"
     _description = "Device Registration Certificate"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.expiry.alert.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "md.signable.mixin",
+        "md.workflow.mixin",
+        "md.expiry.alert.mixin",
+    ]
     _order = "expiry_date, id desc"
     _rec_name = "number"
+
+    # The status follows the approval signature, the Withdraw button and the expiry date.
+    _md_transition_fields = ("approved_on", "withdrawn_on")
+    _md_closed_states = ("withdrawn",)
+    _md_editable_fields = ("active", "notes")
 
     _md_signed_fields = [
         "registration_type",
@@ -191,31 +199,9 @@ class MdRegistration(models.Model):
             if all(dates) and dates[1] < dates[0]:
                 raise ValidationError(self.env._("%s expires before it was issued.", registration.number))
 
-    # --- create / write: the approval comes from the signature only ----------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if PROTECTED_FIELDS & set(vals):
-                raise UserError(self.env._("A certificate is approved by its electronic signature only."))
-        return super().create(vals_list)
+    # --- a changed certificate loses its approval -----------------------------
 
     def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not in_workflow_transition():
-            raise UserError(
-                self.env._(
-                    "A certificate is approved by its electronic signature and withdrawn with the Withdraw "
-                    "button only."
-                )
-            )
-        withdrawn = self.filtered("withdrawn_on")
-        if withdrawn and set(vals) & set(self._md_signed_fields):
-            raise UserError(
-                self.env._(
-                    "%s is withdrawn: record a new certificate instead.",
-                    ", ".join(withdrawn.mapped("number")),
-                )
-            )
         result = super().write(vals)
         if set(vals) & set(self._md_signed_fields):
             self._md_drop_void_approvals()
@@ -226,15 +212,7 @@ class MdRegistration(models.Model):
         still_signed = set(self._md_valid_signatures(APPROVED).mapped("res_id"))
         unapproved = self.filtered(lambda r: r.approved_on and r.id not in still_signed)
         if unapproved:
-            with workflow_transition():
-                unapproved.write({"approved_on": False})
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(registration.approved_on or registration.withdrawn_on for registration in self):
-            raise UserError(
-                self.env._("Approved certificates stay on record: withdraw or archive them instead.")
-            )
+            unapproved._md_write_transition({"approved_on": False})
 
     # --- signature: approval -------------------------------------------------
 
@@ -258,8 +236,7 @@ class MdRegistration(models.Model):
 
     def _md_approve(self):
         self._md_check_required_signature(APPROVED)
-        with workflow_transition():
-            self.write({"approved_on": fields.Datetime.now()})
+        self._md_write_transition({"approved_on": fields.Datetime.now()})
 
     def action_withdraw(self):
         """The certificate is withdrawn, cancelled or not renewed: it no longer
@@ -270,8 +247,7 @@ class MdRegistration(models.Model):
             raise UserError(
                 self.env._("Give the reason for withdrawing %s.", ", ".join(missing.mapped("display_name")))
             )
-        with workflow_transition():
-            self.filtered(lambda r: not r.withdrawn_on).write({"withdrawn_on": fields.Datetime.now()})
+        self.filtered(lambda r: not r.withdrawn_on)._md_write_transition({"withdrawn_on": fields.Datetime.now()})
         return True
 
     @api.model

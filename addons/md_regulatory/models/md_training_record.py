@@ -13,9 +13,13 @@ class MdTrainingRecord(models.Model):
 
     _name = "md.training.record"
     _description = "Document Training Record"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
     _order = "due_date, id"
 
+    _md_transition_fields = ("trained_on",)
+    _md_create_only_fields = ("revision_id", "user_id")
+    _md_closed_states = ("trained", "cancelled")
+    _md_deletable_states = ()
     _md_signed_fields = ["revision_id", "user_id"]
     _md_sign_on_change = "refuse"
     _md_author_field = "user_id"
@@ -96,7 +100,7 @@ class MdTrainingRecord(models.Model):
 
     def _md_cancel_pending(self):
         pending = self.filtered(lambda r: r.state == "pending")
-        pending.sudo().write({"state": "cancelled"})
+        pending.sudo()._md_write_transition({"state": "cancelled"})
         pending.sudo().activity_unlink(["mail.mail_activity_data_todo"])
 
     # --- signing: only the trainee, only "trained" -----------------------
@@ -124,7 +128,7 @@ class MdTrainingRecord(models.Model):
     def _md_on_signed(self, signatures):
         result = super()._md_on_signed(signatures)
         trained = self.browse(signatures.filtered(lambda s: s.meaning == TRAINED).mapped("res_id"))
-        trained.sudo().write({"state": "trained", "trained_on": fields.Datetime.now()})
+        trained.sudo()._md_write_transition({"state": "trained", "trained_on": fields.Datetime.now()})
         trained.sudo().activity_feedback(
             ["mail.mail_activity_data_todo"], feedback=self.env._("Acknowledged by e-signature.")
         )

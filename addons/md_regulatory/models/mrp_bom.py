@@ -10,12 +10,12 @@ class MrpBom(models.Model):
         "md.document",
         "md_document_mrp_bom_rel",
         string="Controlled Documents",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
     md_effective_document_count = fields.Integer(
         string="Effective Documents",
         compute="_compute_md_effective_document_count",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
 
     def _compute_md_effective_document_count(self):

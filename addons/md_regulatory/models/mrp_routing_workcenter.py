@@ -8,5 +8,5 @@ class MrpRoutingWorkcenter(models.Model):
         "md.document",
         "md_document_routing_workcenter_rel",
         string="Controlled Documents",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )

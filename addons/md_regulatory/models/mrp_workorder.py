@@ -11,7 +11,7 @@ class MrpWorkorder(models.Model):
         "md.document.revision",
         string="Effective Work Instructions",
         compute="_compute_md_work_instruction_ids",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
 
     @api.depends("operation_id.md_document_ids.effective_revision_id")

@@ -11,12 +11,12 @@ class ProductTemplate(models.Model):
         "md.document",
         "md_document_product_template_rel",
         string="Controlled Documents",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
     md_effective_document_count = fields.Integer(
         string="Effective Documents",
         compute="_compute_md_effective_document_count",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
 
     md_registration_ids = fields.Many2many(
@@ -24,13 +24,13 @@ class ProductTemplate(models.Model):
         compute="_compute_md_registration_ids",
         string="Registrations",
         help="Certificates naming this product or one of its categories (including parent categories).",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
     md_product_qualification_ids = fields.One2many(
         "md.product.qualification",
         "product_tmpl_id",
         string="First-time Product Approvals",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
 
     def _compute_md_effective_document_count(self):

@@ -9,9 +9,8 @@ class PurchaseOrder(models.Model):
     _name = "purchase.order"
     _inherit = ["purchase.order", "md.gate.document.mixin"]
 
-    def button_confirm(self):
-        self._md_gate_enforce(self)
-        return super().button_confirm()
+    # Confirmed, waiting for the second approval, or locked: every state past the RFQ.
+    _md_gated_states = ("to approve", "purchase", "done")
 
     def _md_gate_violations(self):
         gate = self.env["md.market.gate"]

@@ -8,23 +8,23 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     md_licence_ids = fields.One2many(
-        "md.partner.licence", "partner_id", string="Licences", groups="md_udi_trace.group_md_user"
+        "md.partner.licence", "partner_id", string="Licences", groups="md_base.group_md_user"
     )
     md_licence_count = fields.Integer(
-        compute="_compute_md_licence_count", groups="md_udi_trace.group_md_user"
+        compute="_compute_md_licence_count", groups="md_base.group_md_user"
     )
     md_qualification_ids = fields.One2many(
         "md.partner.qualification",
         "partner_id",
         string="First-time Approvals",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
     md_qualification_state = fields.Selection(
         [("none", "Not Qualified"), ("draft", "Approval Pending"), ("approved", "Approved")],
         string="Supplier Approval (首营)",
         compute="_compute_md_qualification_state",
         help="The first-time supplier approval in the current company.",
-        groups="md_udi_trace.group_md_user",
+        groups="md_base.group_md_user",
     )
 
     def _compute_md_licence_count(self):

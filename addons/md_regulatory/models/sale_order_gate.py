@@ -4,15 +4,13 @@ from odoo import models
 class SaleOrder(models.Model):
     """Confirming a sales order of device products needs a valid registration
     for the delivery country and, where that country's law requires it, a
-    customer licence covering each device's class (md.market.gate);
-    server-side, so XML-RPC callers meet it too."""
+    customer licence covering each device's class (md.market.gate); checked on
+    the write of the confirmed state, so every path meets it."""
 
     _name = "sale.order"
     _inherit = ["sale.order", "md.gate.document.mixin"]
 
-    def action_confirm(self):
-        self._md_gate_enforce(self)
-        return super().action_confirm()
+    _md_gated_states = ("sale",)
 
     def _md_delivery_country(self):
         """The country the goods go to: the delivery address's, else the customer's."""

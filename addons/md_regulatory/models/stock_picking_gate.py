@@ -10,9 +10,13 @@ class StockPicking(models.Model):
     _name = "stock.picking"
     _inherit = ["stock.picking", "md.gate.document.mixin"]
 
-    def button_validate(self):
+    # The state of a picking follows its moves: _action_done is the transition of every
+    # validation path, and the gated state refuses a direct write of "done".
+    _md_gated_states = ("done",)
+
+    def _action_done(self):
         self._md_gate_enforce(self)
-        return super().button_validate()
+        return super()._action_done()
 
     def _md_gate_violations(self):
         deliveries = self.filtered(

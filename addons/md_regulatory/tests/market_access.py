@@ -27,8 +27,8 @@ def grant_market_access(env, products, customers=None, suppliers=None, countries
     """Approved registrations of ``products`` for ``countries`` (default: the
     customers' countries and the company's), an unrestricted licence for each
     customer, and the first-time approvals (首营) of each supplier and product."""
-    author = _user(env, AUTHOR, "md_udi_trace.group_md_regulatory")
-    signer = _user(env, SIGNER, "md_udi_trace.group_md_regulatory,md_udi_trace.group_md_quality_manager")
+    author = _user(env, AUTHOR, "md_base.group_md_regulatory")
+    signer = _user(env, SIGNER, "md_base.group_md_regulatory,md_base.group_md_quality_manager")
     customers = (customers or env["res.partner"]).commercial_partner_id
     suppliers = (suppliers or env["res.partner"]).commercial_partner_id
     countries = countries or (

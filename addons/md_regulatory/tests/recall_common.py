@@ -19,11 +19,11 @@ class RecallCase(GenealogyCase):
         cls.addClassCleanup(cls.registry.leave_test_mode)
         cls.hospital.email = "qa@city-hospital.example"
         cls.clinic.email = "pharmacy@clinic.example"
-        cls.regulatory = cls._user("md_rcl_regulatory", "md_udi_trace.group_md_regulatory")
-        cls.regulatory_2 = cls._user("md_rcl_regulatory2", "md_udi_trace.group_md_regulatory")
+        cls.regulatory = cls._user("md_rcl_regulatory", "md_base.group_md_regulatory")
+        cls.regulatory_2 = cls._user("md_rcl_regulatory2", "md_base.group_md_regulatory")
         cls.regulatory_2.email = False  # chatter notes must not need the user's email address
-        cls.manager = cls._user("md_rcl_manager", "md_udi_trace.group_md_quality_manager")
-        cls.md_user = cls._user("md_rcl_user", "md_udi_trace.group_md_user")
+        cls.manager = cls._user("md_rcl_manager", "md_base.group_md_quality_manager")
+        cls.md_user = cls._user("md_rcl_user", "md_base.group_md_user")
         cls.tubing_lot = cls.receive(cls.tubing, "TUB-RCL-1", 10.0)
         cls.hospital_delivery = cls._deliver_qty(cls.hospital, cls.tubing_lot, 4.0)
         cls.env["ir.config_parameter"].set_param("md_regulatory.recall_effectiveness_threshold", "95")

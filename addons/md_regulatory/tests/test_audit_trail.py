@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from odoo.addons.md_regulatory.models.md_audit_entry import GENESIS_HASH, entry_digest
+from odoo.addons.md_base.models.md_audit_entry import GENESIS_HASH, entry_digest
 
 
 @tagged("post_install", "-at_install")
@@ -24,9 +24,9 @@ class TestAuditTrail(TransactionCase):
             {"name": "Audit Stent", "is_storable": True, "tracking": "serial"}
         )
         cls.lot_rule = cls.env["md.audit.rule"].search([("model_name", "=", "stock.lot")])
-        cls.md_user = new_test_user(cls.env, "md_audit_user", groups="md_udi_trace.group_md_user")
+        cls.md_user = new_test_user(cls.env, "md_audit_user", groups="md_base.group_md_user")
         cls.regulatory = new_test_user(
-            cls.env, "md_audit_regulatory", groups="md_udi_trace.group_md_regulatory"
+            cls.env, "md_audit_regulatory", groups="md_base.group_md_regulatory"
         )
 
     def _lot(self, name="AUD-1"):
@@ -311,12 +311,12 @@ class TestAuditTrail(TransactionCase):
     def test_cron_reports_tampering(self):
         entries = self._linked_lot_entries()
         self._sql("UPDATE md_audit_entry SET user_id = %s WHERE id = %s", self.md_user.id, entries[0].id)
-        with self.assertLogs("odoo.addons.md_regulatory.models.md_audit_entry", level="ERROR") as logs:
+        with self.assertLogs("odoo.addons.md_base.models.md_audit_entry", level="ERROR") as logs:
             result = self.Entry._cron_md_verify_chain()
         self.assertFalse(result["ok"])
         self.assertIn(str(entries[0].id), logs.output[0])
         chain = self.env["md.audit.chain"]._md_main_chain()
-        managers = self.env.ref("md_udi_trace.group_md_quality_manager").users.filtered(lambda u: not u.share)
+        managers = self.env.ref("md_base.group_md_quality_manager").users.filtered(lambda u: not u.share)
         self.assertEqual(chain.activity_ids.user_id, managers)
 
     def test_cron_without_tampering_is_quiet(self):
@@ -357,14 +357,14 @@ class TestAuditTrail(TransactionCase):
     # -- user interface -----------------------------------------------------------------
 
     def test_smart_button_on_audited_forms(self):
-        action = self.env.ref("md_regulatory.action_md_audit_trail_for_record")
+        action = self.env.ref("md_base.action_md_audit_trail_for_record")
         for model in ("stock.lot", "mrp.bom"):
             arch = self.env[model].get_view(view_type="form")["arch"]
             self.assertIn(f'name="{action.id}"', arch, model)
         self.assertNotIn(f'name="{action.id}"', self.env["res.partner"].get_view(view_type="form")["arch"])
 
     def test_reason_button_only_when_required(self):
-        wizard_action = self.env.ref("md_regulatory.action_md_audit_reason_wizard")
+        wizard_action = self.env.ref("md_base.action_md_audit_reason_wizard")
         self.assertNotIn(
             f'name="{wizard_action.id}"', self.env["stock.lot"].get_view(view_type="form")["arch"]
         )

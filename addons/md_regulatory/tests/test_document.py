@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.md_regulatory.models.md_workflow_mixin import workflow_transition
+from odoo.addons.md_base.models.md_workflow_mixin import workflow_transition
 
 from .test_document_common import MdDocumentCase
 
@@ -77,7 +77,7 @@ class TestDocumentLifecycle(MdDocumentCase):
     def test_approval_rule_roles_checked(self):
         """The approval rule's roles narrow the signature rule: regulatory may
         sign approvals in general, but SOP approval needs a quality manager."""
-        regulatory = self._user("md_doc_regulatory", "md_udi_trace.group_md_regulatory")
+        regulatory = self._user("md_doc_regulatory", "md_base.group_md_regulatory")
         revision = self.new_revision()
         revision.action_submit()
         with self.assertRaisesRegex(UserError, "Your role cannot sign"):

@@ -14,12 +14,12 @@ class MdDocumentCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.author = cls._user("md_doc_author", "md_udi_trace.group_md_quality_manager")
-        cls.reviewer = cls._user("md_doc_reviewer", "md_udi_trace.group_md_quality_inspector")
-        cls.approver = cls._user("md_doc_approver", "md_udi_trace.group_md_quality_manager")
-        cls.trainee = cls._user("md_doc_trainee", "md_udi_trace.group_md_user")
-        cls.colleague = cls._user("md_doc_colleague", "md_udi_trace.group_md_user")
-        cls.outsider = cls._user("md_doc_outsider", "md_udi_trace.group_md_user")
+        cls.author = cls._user("md_doc_author", "md_base.group_md_quality_manager")
+        cls.reviewer = cls._user("md_doc_reviewer", "md_base.group_md_quality_inspector")
+        cls.approver = cls._user("md_doc_approver", "md_base.group_md_quality_manager")
+        cls.trainee = cls._user("md_doc_trainee", "md_base.group_md_user")
+        cls.colleague = cls._user("md_doc_colleague", "md_base.group_md_user")
+        cls.outsider = cls._user("md_doc_outsider", "md_base.group_md_user")
         cls.training_group = cls.env["res.groups"].create(
             {"name": "Assembly team", "users": [Command.set((cls.trainee | cls.colleague).ids)]}
         )

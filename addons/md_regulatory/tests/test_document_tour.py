@@ -8,7 +8,7 @@ class TestDocumentHttp(HttpCase, MdDocumentCase):
     """The signing dialog on a document revision, and the verified download."""
 
     def test_sign_revision_with_password_dialog(self):
-        approver = self._user("md_doc_tour_approver", "md_udi_trace.group_md_quality_manager")
+        approver = self._user("md_doc_tour_approver", "md_base.group_md_quality_manager")
         revision = self.new_revision()
         revision.action_submit()
         self.sign(revision, self.reviewer, "reviewed")

@@ -82,7 +82,7 @@ class TestQualification(MdQualificationCase):
             self.licence(self.customer_cn).with_user(self.md_user).write({"number": "X"})
 
     def test_licence_expiry_alerts(self):
-        self.env["ir.config_parameter"].set_param("md_regulatory.expiry_alert_days", "60,30,7")
+        self.env["ir.config_parameter"].set_param("md_base.expiry_alert_days", "60,30,7")
         soon = self.licence(self.customer_cn, expiry_date=self.today + timedelta(days=5))
         Licence = self.env["md.partner.licence"]
         self.assertIn(soon, Licence._cron_md_expiry())

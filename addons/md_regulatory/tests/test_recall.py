@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.working_days import add_working_days
+from odoo.addons.md_base.models.working_days import add_working_days
 from .recall_common import RecallCase
 
 
@@ -235,7 +235,7 @@ class TestRecallClosure(RecallCase):
     def test_only_regulatory_affairs_may_sign(self):
         recall = self.started_recall()
         recall.closure_justification = "Accepted"
-        with mute_logger("odoo.addons.md_regulatory.models.md_signature"), self.assertRaises(UserError):
+        with mute_logger("odoo.addons.md_base.models.md_signature"), self.assertRaises(UserError):
             recall.with_user(self.manager).md_sign("closed", self.password(self.manager), "Done")
         self.assertEqual(recall.state, "open")
 

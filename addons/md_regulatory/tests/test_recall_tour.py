@@ -9,7 +9,7 @@ class TestRecallTour(GenealogyCase, HttpCase):
     customers and the drill timing."""
 
     def test_mock_recall_tour(self):
-        new_test_user(self.env, "md_recall_tour", groups="md_udi_trace.group_md_regulatory")
+        new_test_user(self.env, "md_recall_tour", groups="md_base.group_md_regulatory")
         self.hospital.name = "Tour Hospital"
         lot = self.receive(self.tubing, "LOT-TOUR-RCL", 10.0)
         self._validate_delivery(lot)

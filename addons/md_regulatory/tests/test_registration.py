@@ -350,12 +350,12 @@ class TestRegistration(MdQualificationCase):
             [
                 ("res_model", "=", "md.registration"),
                 ("res_id", "=", registration.id),
-                ("activity_type_id", "=", self.env.ref("md_regulatory.mail_activity_type_md_expiry").id),
+                ("activity_type_id", "=", self.env.ref("md_base.mail_activity_type_md_expiry").id),
             ]
         )
 
     def test_expiry_alerts_per_threshold_without_duplicates(self):
-        self.env["ir.config_parameter"].set_param("md_regulatory.expiry_alert_days", "60,30,7")
+        self.env["ir.config_parameter"].set_param("md_base.expiry_alert_days", "60,30,7")
         registration = self.approved_registration(expiry_date=self.today + timedelta(days=45))
         far = self.approved_registration(number="FAR-1", expiry_date=self.today + timedelta(days=200))
         draft = self.new_registration(number="DRAFT-1", expiry_date=self.today + timedelta(days=5))
@@ -363,7 +363,7 @@ class TestRegistration(MdQualificationCase):
         alerted = Registration._cron_md_expiry()
         self.assertEqual(alerted, registration)
         alerts = self._alerts(registration)
-        regulatory_users = self.env.ref("md_udi_trace.group_md_regulatory").users.filtered(
+        regulatory_users = self.env.ref("md_base.group_md_regulatory").users.filtered(
             lambda u: u.active and not u.share and self.env.company in u.company_ids
         )
         self.assertEqual(alerts.user_id, regulatory_users)
@@ -386,7 +386,7 @@ class TestRegistration(MdQualificationCase):
         self.assertEqual(registration.expiry_alert_days, 0)
 
     def test_alert_thresholds_setting(self):
-        self.env["ir.config_parameter"].set_param("md_regulatory.expiry_alert_days", "10")
+        self.env["ir.config_parameter"].set_param("md_base.expiry_alert_days", "10")
         registration = self.approved_registration(expiry_date=self.today + timedelta(days=45))
         self.assertFalse(self.env["md.registration"]._cron_md_expiry_alerts())
         self.assertFalse(self._alerts(registration))

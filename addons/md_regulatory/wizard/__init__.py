@@ -1,5 +1,3 @@
-from . import md_sign_wizard
-from . import md_audit_reason_wizard
 from . import md_gate_override_wizard
 from . import md_gate_override_wizard_line
 from . import md_recall_hold_release

@@ -3,9 +3,7 @@ from . import stock_move_line
 from . import md_lot_hold
 from . import stock_lot
 from . import stock_location_hold
-from . import stock_move
-from . import stock_move_line_hold
-from . import stock_picking
+from . import stock_lot_gate
 from . import stock_quant
 from . import md_udi
 from . import md_scan_session
@@ -19,5 +17,6 @@ from . import product_packaging
 from . import res_partner
 from . import res_company
 from . import res_config_settings
+from . import md_audit_rule
 from . import md_label_log
 from . import stock_lot_demo

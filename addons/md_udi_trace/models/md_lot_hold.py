@@ -10,10 +10,8 @@ HOLD_TYPE_STATUS = {
     "rejected": "rejected",
 }
 
-# Set when the hold is placed; never changed afterwards.
-IMMUTABLE_FIELDS = {"lot_id", "hold_type", "res_model", "res_id", "placed_by_id", "placed_at"}
-# Written only by the release itself (state -> released).
-RELEASE_FIELDS = {"released_by_id", "released_at", "release_reason"}
+# The signature meaning that releases a hold.
+RELEASED = "released"
 
 
 class MdLotHold(models.Model):
@@ -23,12 +21,27 @@ class MdLotHold(models.Model):
     The one mechanism every layer uses: recalls (md_regulatory) and quarantine /
     NCR containment (md_quality) place holds naming their source record. Holds
     are regulated records: never deleted, and read-only once released.
+
+    Releasing a hold is a regulated decision (ISO 13485 8.3, 8.2.6: who
+    authorised release): it can be signed electronically with the meaning
+    "released", and the signature performs the release with its reason. The
+    rule (md.lot.hold, released) decides who may sign it and, when "required"
+    is set, refuses any release without that signature, whatever the path.
     """
 
     _name = "md.lot.hold"
     _description = "Lot/Serial Hold"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "md.signable.mixin", "md.workflow.mixin"]
     _order = "placed_at desc, id desc"
+
+    # Who placed it and when are the system's record of the act; the release is the transition.
+    _md_transition_fields = ("placed_by_id", "placed_at", "released_by_id", "released_at", "release_reason")
+    _md_create_only_fields = ("lot_id", "hold_type", "res_model", "res_id")
+    _md_closed_states = ("released",)
+    _md_deletable_states = ()
+    _md_signed_fields = ["lot_id", "hold_type", "reason", "res_model", "res_id"]
+    _md_sign_on_change = "refuse"
+    _md_author_field = "placed_by_id"
 
     lot_id = fields.Many2one(
         "stock.lot",
@@ -109,36 +122,23 @@ class MdLotHold(models.Model):
             if not (hold.reason or "").strip():
                 raise ValidationError(self.env._("A hold on %s needs a reason.", hold.lot_id.display_name))
 
-    def write(self, vals):
-        business_fields = set(vals) & set(self._md_business_fields())
-        if business_fields:
-            if self.filtered(lambda h: h.state == "released"):
-                raise UserError(self.env._("A released hold is a closed record and cannot be changed."))
-            changed_immutable = business_fields & IMMUTABLE_FIELDS
-            if changed_immutable:
-                raise UserError(
-                    self.env._(
-                        "The lot, type, source and author of a hold cannot be changed "
-                        "(release it and place a new one): %s",
-                        ", ".join(sorted(changed_immutable)),
-                    )
-                )
-            if business_fields & RELEASE_FIELDS and vals.get("state") != "released":
-                raise UserError(self.env._("The release fields are only set by releasing the hold."))
-        return super().write(vals)
+    def _md_check_signable(self, meaning):
+        if meaning == RELEASED:
+            self._md_check_state(["active"], self.env._("Releasing"))
+        return super()._md_check_signable(meaning)
 
-    def _md_business_fields(self):
-        """Fields of the hold record itself (everything but the chatter's fields)."""
-        mail_fields = set(self.env["mail.thread"]._fields)
-        return [name for name, field in self._fields.items() if field.store and name not in mail_fields]
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        # Regulated record (ISO 13485 4.2.5): a hold ends by release, never by deletion.
-        raise UserError(self.env._("Holds cannot be deleted; release them instead."))
+    def _md_on_signed(self, signatures):
+        result = super()._md_on_signed(signatures)
+        for signature in signatures.filtered(lambda s: s.meaning == RELEASED):
+            hold = self.browse(signature.res_id)
+            if hold.state == "active":
+                hold._md_release(signature.reason)
+        return result
 
     def _md_release(self, reason):
-        """Release active holds in one write. Access rights decide who may (write on md.lot.hold)."""
+        """Release active holds in one write. Access rights decide who may (write on md.lot.hold);
+        the signature rule, whether a signature must come first."""
+        self.check_access("write")
         if not (reason or "").strip():
             raise UserError(self.env._("Give a reason for releasing the hold."))
         not_active = self.filtered(lambda h: h.state != "active")
@@ -149,7 +149,8 @@ class MdLotHold(models.Model):
                     ", ".join(not_active.mapped("display_name")),
                 )
             )
-        self.write(
+        self._md_check_required_signature(RELEASED)
+        self._md_write_transition(
             {
                 "state": "released",
                 "released_by_id": self.env.user.id,

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..wizard.md_udi_export_elements import missing_elements_report
 
-MASTER_DATA_GROUPS = ("md_udi_trace.group_md_quality_manager", "md_udi_trace.group_md_regulatory")
+MASTER_DATA_GROUPS = ("md_base.group_md_quality_manager", "md_base.group_md_regulatory")
 
 RISK_CLASS_US = [("I", "Class I"), ("II", "Class II"), ("III", "Class III")]
 RISK_CLASS_EU = [("I", "Class I"), ("IIa", "Class IIa"), ("IIb", "Class IIb"), ("III", "Class III")]

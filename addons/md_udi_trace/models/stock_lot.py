@@ -131,18 +131,22 @@ class StockLot(models.Model):
             )
         return "\n".join(lines)
 
+    def _md_unusable_message(self, operation_label):
+        """Why ``operation_label`` may not use the lots of self that are not released, or ""."""
+        message = self._md_blocked_lots_message()
+        if not message:
+            return ""
+        return self.env._(
+            "%(operation)s is not allowed for lots/serials that are not released (ISO 13485 7.5.8, 8.3):\n%(lots)s",
+            operation=operation_label,
+            lots=message,
+        )
+
     def _md_check_usable(self, operation_label):
         """Raise a UserError naming every lot of self that is not released, with its holds."""
-        message = self._md_blocked_lots_message()
+        message = self._md_unusable_message(operation_label)
         if message:
-            raise UserError(
-                self.env._(
-                    "%(operation)s is not allowed for lots/serials that are not released "
-                    "(ISO 13485 7.5.8, 8.3):\n%(lots)s",
-                    operation=operation_label,
-                    lots=message,
-                )
-            )
+            raise UserError(message)
 
     # ------------------------------------------------------------------
     # UI actions

@@ -26,12 +26,12 @@ class DeviceCase(TransactionCase):
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "MD Other Company"})
         cls.quality_manager = new_test_user(
-            cls.env, "md_di_qm", groups="md_udi_trace.group_md_quality_manager", company_id=cls.company.id
+            cls.env, "md_di_qm", groups="md_base.group_md_quality_manager", company_id=cls.company.id
         )
-        cls.regulatory = new_test_user(cls.env, "md_di_ra", groups="md_udi_trace.group_md_regulatory")
+        cls.regulatory = new_test_user(cls.env, "md_di_ra", groups="md_base.group_md_regulatory")
         # An inventory manager may edit products in general: only the MedDev rule stops them here.
         cls.md_user = new_test_user(
-            cls.env, "md_di_user", groups="md_udi_trace.group_md_user,stock.group_stock_manager"
+            cls.env, "md_di_user", groups="md_base.group_md_user,stock.group_stock_manager"
         )
 
     @classmethod

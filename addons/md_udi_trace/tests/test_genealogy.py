@@ -290,7 +290,7 @@ class TestGenealogyAccess(GenealogyCase):
         self.other_company = self.env["res.company"].create({"name": "MD Test Other Company"})
 
     def test_md_user_can_trace(self):
-        user = new_test_user(self.env, "md_trace_user", groups="md_udi_trace.group_md_user")
+        user = new_test_user(self.env, "md_trace_user", groups="md_base.group_md_user")
         rows = self.tubing_lot.with_user(user).md_trace("down")
         self.assertEqual([row["lot_id"] for row in rows], self.serial.ids)
 
@@ -305,7 +305,7 @@ class TestGenealogyAccess(GenealogyCase):
         user = new_test_user(
             self.env,
             "md_trace_user_mc",
-            groups="md_udi_trace.group_md_user",
+            groups="md_base.group_md_user",
             company_id=self.company.id,
             company_ids=[(6, 0, self.company.ids)],
         )
@@ -319,6 +319,6 @@ class TestGenealogyAccess(GenealogyCase):
         foreign_lot = self.env["stock.lot"].create(
             {"name": "TUBE-FOREIGN", "product_id": self.tubing.id, "company_id": self.other_company.id}
         )
-        user = new_test_user(self.env, "md_trace_user_mc2", groups="md_udi_trace.group_md_user")
+        user = new_test_user(self.env, "md_trace_user_mc2", groups="md_base.group_md_user")
         with self.assertRaises(AccessError):
             foreign_lot.with_user(user).md_trace("down")

@@ -32,13 +32,13 @@ class TestLotHold(TransactionCase):
         Quant._update_available_quantity(cls.product, cls.stock, 10, lot_id=cls.lot_held)
         Quant._update_available_quantity(cls.product, cls.stock, 10, lot_id=cls.lot_free)
         cls.manager = new_test_user(
-            cls.env, "md_hold_qm", groups="md_udi_trace.group_md_quality_manager,stock.group_stock_user"
+            cls.env, "md_hold_qm", groups="md_base.group_md_quality_manager,stock.group_stock_user"
         )
         cls.regulatory = new_test_user(
-            cls.env, "md_hold_ra", groups="md_udi_trace.group_md_regulatory,stock.group_stock_user"
+            cls.env, "md_hold_ra", groups="md_base.group_md_regulatory,stock.group_stock_user"
         )
         cls.md_user = new_test_user(
-            cls.env, "md_hold_user", groups="md_udi_trace.group_md_user,stock.group_stock_user"
+            cls.env, "md_hold_user", groups="md_base.group_md_user,stock.group_stock_user"
         )
 
     # ------------------------------------------------------------------ helpers
@@ -417,7 +417,7 @@ class TestLotHold(TransactionCase):
         user_a = new_test_user(
             self.env,
             "md_hold_company_a",
-            groups="md_udi_trace.group_md_quality_manager,stock.group_stock_user",
+            groups="md_base.group_md_quality_manager,stock.group_stock_user",
             company_id=self.env.company.id,
             company_ids=[Command.set(self.env.company.ids)],
         )

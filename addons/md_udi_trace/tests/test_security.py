@@ -9,7 +9,7 @@ class TestSecurityGroups(TransactionCase):
         return self.env.ref(f"md_udi_trace.{name}")
 
     def test_groups_belong_to_the_medical_devices_category(self):
-        category = self.env.ref("md_udi_trace.module_category_medical_devices")
+        category = self.env.ref("md_base.module_category_medical_devices")
         groups = self.env["res.groups"].search([("category_id", "=", category.id)])
         self.assertEqual(
             set(groups.mapped("name")),
@@ -17,16 +17,16 @@ class TestSecurityGroups(TransactionCase):
         )
 
     def test_implications(self):
-        manager = new_test_user(self.env, "md_qm", groups="md_udi_trace.group_md_quality_manager")
+        manager = new_test_user(self.env, "md_qm", groups="md_base.group_md_quality_manager")
         for name in ("group_md_release_approver", "group_md_quality_inspector", "group_md_user"):
             self.assertIn(self.group(name), manager.groups_id, name)
         self.assertNotIn(self.group("group_md_regulatory"), manager.groups_id)
 
-        inspector = new_test_user(self.env, "md_qi", groups="md_udi_trace.group_md_quality_inspector")
+        inspector = new_test_user(self.env, "md_qi", groups="md_base.group_md_quality_inspector")
         self.assertNotIn(self.group("group_md_release_approver"), inspector.groups_id)
         self.assertIn(self.env.ref("stock.group_production_lot"), inspector.groups_id)
         self.assertIn(self.env.ref("product.group_stock_packaging"), inspector.groups_id)
 
-        regulatory = new_test_user(self.env, "md_ra", groups="md_udi_trace.group_md_regulatory")
+        regulatory = new_test_user(self.env, "md_ra", groups="md_base.group_md_regulatory")
         self.assertIn(self.group("group_md_user"), regulatory.groups_id)
         self.assertNotIn(self.group("group_md_quality_inspector"), regulatory.groups_id)

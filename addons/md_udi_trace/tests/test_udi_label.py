@@ -179,7 +179,7 @@ class TestUdiLabelPrint(TransactionCase):
         cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:1")
         cls.company = cls.env.company
         cls.md_user = new_test_user(
-            cls.env, "md_label_user", groups="md_udi_trace.group_md_user,stock.group_stock_user"
+            cls.env, "md_label_user", groups="md_base.group_md_user,stock.group_stock_user"
         )
         cls.catheter = cls._device(
             "Catheter",
@@ -487,7 +487,7 @@ class TestUdiLabelPrint(TransactionCase):
     def test_multi_company(self):
         other_company = self.env["res.company"].create({"name": "MD Label Other Co"})
         outsider = new_test_user(
-            self.env, "md_label_outsider", groups="md_udi_trace.group_md_user", company_id=other_company.id
+            self.env, "md_label_outsider", groups="md_base.group_md_user", company_id=other_company.id
         )
         outsider.company_ids = other_company
         log = self._print(self.lot)

@@ -26,7 +26,7 @@ class TestUdiParse(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Udi = cls.env["md.udi"]
-        cls.user = new_test_user(cls.env, "md_udi_parse_user", groups="md_udi_trace.group_md_user")
+        cls.user = new_test_user(cls.env, "md_udi_parse_user", groups="md_base.group_md_user")
 
     def test_gs1_result_dict(self):
         result = self.Udi.parse(f"]d201{GTIN}17270100" + "10LOT-1\x1d21SN1\x1d3012")

@@ -1,0 +1,3 @@
+from . import md_sign_wizard
+from . import md_audit_reason_wizard
+from . import md_audit_rule_change
