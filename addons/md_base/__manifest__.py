@@ -35,10 +35,5 @@
         "wizard/md_audit_rule_change_views.xml",
         "data/md_audit_data.xml",
     ],
-    "assets": {
-        "web.assets_tests": [
-            "md_base/static/tests/tours/md_sign_tour.js",
-        ],
-    },
     "uninstall_hook": "uninstall_hook",
 }

@@ -54,6 +54,7 @@
         "web.assets_tests": [
             "md_udi_trace/static/tests/tours/md_scan_tour.js",
             "md_udi_trace/static/tests/tours/md_trace_tour.js",
+            "md_udi_trace/static/tests/tours/md_sign_tour.js",
         ],
     },
     "application": True,

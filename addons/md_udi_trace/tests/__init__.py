@@ -10,3 +10,6 @@ from . import test_trace_tour
 from . import test_device_identity
 from . import test_udi_export
 from . import test_udi_label
+from . import test_lot_hold_signature
+from . import test_lot_hold_signature_report
+from . import test_lot_hold_signature_tour

@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.md_signature import SESSION_KEY
+from odoo.addons.md_base.models.md_signature import SESSION_KEY
 from .signature_common import MdSignatureCase
 
 
