@@ -40,7 +40,7 @@ import contextlib
 import contextvars
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.models import LOG_ACCESS_COLUMNS
 
 # {model name: frozenset of ids, or None for every record of the model (creation)}
@@ -155,6 +155,7 @@ class MdWorkflowMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         if not _is_open(self):
+            self.browse().check_access("create")  # access rights answer before the lifecycle does
             self._md_check_create(vals_list)
         records = super().create(vals_list)
         if not records._md_in_transition():
@@ -168,6 +169,8 @@ class MdWorkflowMixin(models.AbstractModel):
         state_computed = bool(self._md_state_field and self._fields[self._md_state_field].compute)
         defaults = {key[8:]: value for key, value in self.env.context.items() if key.startswith("default_")}
         for vals in vals_list:
+            if self._md_parent_of_vals_in_transition(vals):
+                continue
             values = {**defaults, **vals}
             given = {
                 name
@@ -182,6 +185,12 @@ class MdWorkflowMixin(models.AbstractModel):
                         model=self._description,
                     )
                 )
+
+    def _md_parent_of_vals_in_transition(self, vals):
+        parent_id = self._md_parent_field and vals.get(self._md_parent_field)
+        if not parent_id:
+            return False
+        return _is_open(self.env[self._fields[self._md_parent_field].comodel_name].browse(parent_id))
 
     def _md_check_created(self):
         state_field = self._md_state_field
@@ -204,9 +213,23 @@ class MdWorkflowMixin(models.AbstractModel):
                 self.env._(
                     "%(action)s is not possible: %(parents)s no longer takes changes of its lines.",
                     action=action,
-                    parents=closed[self._md_parent_field]._md_names(),
+                    parents=", ".join(closed[self._md_parent_field]._md_closing_names()),
                 )
             )
+
+    def _md_closing_names(self):
+        """Names of what closes these records: their own closed state, or the ancestor whose state
+        no longer takes changes of its lines."""
+        own = self._md_state_in(self._md_closed_states)
+        names = own.sudo().mapped("display_name")
+        parents = (self - own)[self._md_parent_field] if self._md_parent_field else None
+        if hasattr(parents, "_md_closing_names"):
+            if self._md_parent_states is not None:
+                outside = parents - parents._md_state_in(self._md_parent_states)
+                names += outside.sudo().mapped("display_name")
+                parents -= outside
+            names += parents._md_closing_names()
+        return list(dict.fromkeys(names)) or self.sudo().mapped("display_name")
 
     def _md_check_signed_parents(self):
         """A line added to a signed record changes its signed content: the record's own rule
@@ -221,6 +244,7 @@ class MdWorkflowMixin(models.AbstractModel):
 
     def write(self, vals):
         if self and not self._md_in_transition():
+            self.browse().check_access("write")  # access rights answer before the lifecycle does
             self._md_check_write(vals)
         return super().write(vals)
 
@@ -252,7 +276,7 @@ class MdWorkflowMixin(models.AbstractModel):
             raise UserError(
                 self.env._(
                     "%(records)s is closed: %(fields)s can no longer be changed.",
-                    records=closed._md_names(),
+                    records=", ".join(closed._md_closing_names()),
                     fields=self._md_field_labels(content),
                 )
             )
@@ -362,9 +386,23 @@ class MdWorkflowMixin(models.AbstractModel):
             )
 
     @api.model
+    def md_workflow_specs(self):
+        """XML-RPC ``md_workflow_specs()`` -> ``{model: declarations}`` of every model adopting the
+        lifecycle guard, read from the registry (validation evidence, the adversarial suite)."""
+        if not self.env.user.has_group("md_base.group_md_user"):
+            raise AccessError(self.env._("Only Medical Devices users can read the lifecycle declarations."))
+        mixin = self.pool["md.workflow.mixin"]
+        return {
+            name: self.env[name]._md_workflow_spec()
+            for name, model_class in sorted(self.pool.items())
+            if issubclass(model_class, mixin) and not model_class._abstract and not model_class._transient
+        }
+
+    @api.model
     def _md_workflow_spec(self):
         """The declarations of this model, as plain data (tests and the adversarial suite)."""
         state_field = self._md_state_field
+        signable = "md.signable.mixin" in self.env and isinstance(self, self.pool["md.signable.mixin"])
         return {
             "state_field": state_field,
             "initial_state": self._md_initial_state(),
@@ -378,4 +416,6 @@ class MdWorkflowMixin(models.AbstractModel):
             "deletable_states": None if self._md_deletable_states is None else list(self._md_deletable_states),
             "parent_field": self._md_parent_field,
             "parent_states": None if self._md_parent_states is None else list(self._md_parent_states),
+            "signed_fields": list(self._md_signed_fields) if signable else [],
+            "sign_on_change": self._md_sign_on_change if signable else None,
         }

@@ -117,9 +117,7 @@ class MdBaseTesterComputed(models.Model):
 
     name = fields.Char()
     approved_on = fields.Datetime()
-    state = fields.Selection(
-        [("draft", "Draft"), ("valid", "Valid")], compute="_compute_state", store=True
-    )
+    state = fields.Selection([("draft", "Draft"), ("valid", "Valid")], compute="_compute_state", store=True)
 
     @api.depends("approved_on")
     def _compute_state(self):

@@ -41,12 +41,22 @@ class MdAuditRuleChange(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         values["login_required"] = self.env["md.signature"]._md_login_required()
-        rule = self.env["md.audit.rule"].browse(values.get("rule_id")).exists()
-        if rule:
-            values.update(
-                {name: rule[name].ids if name == "field_ids" else rule[name] for name in RULE_FIELDS}
-            )
-        return values
+        return {**self._md_rule_values(values.get("rule_id")), **values}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # What the change does not name stays as the rule has it.
+        return super().create([{**self._md_rule_values(vals.get("rule_id")), **vals} for vals in vals_list])
+
+    @api.model
+    def _md_rule_values(self, rule_id):
+        rule = self.env["md.audit.rule"].browse(rule_id).exists()
+        if not rule:
+            return {}
+        return {
+            name: [fields.Command.set(rule.field_ids.ids)] if name == "field_ids" else rule[name]
+            for name in RULE_FIELDS
+        }
 
     def action_apply(self):
         self.ensure_one()

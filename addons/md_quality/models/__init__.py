@@ -18,6 +18,7 @@ from . import stock_scrap_ncr
 from . import stock_move_line_ncr
 from . import stock_lot_ncr
 from . import md_quality_capa
+from . import md_quality_capa_analysis_mixin
 from . import md_quality_capa_why
 from . import md_quality_capa_cause
 from . import md_quality_capa_action

@@ -7,17 +7,7 @@ class MdQualityCapaWhy(models.Model):
 
     _name = "md.quality.capa.why"
     _description = "CAPA 5-Why Step"
-    _inherit = ["md.workflow.mixin"]
-    _order = "capa_id, sequence, id"
+    _inherit = ["md.quality.capa.analysis.mixin"]
 
-    # The analysis of its CAPA: open to changes until the CAPA is closed or cancelled.
-    _md_state_field = None
-    _md_parent_field = "capa_id"
-    _md_parent_states = ("draft", "investigation", "implementation", "effectiveness")
-    _md_create_only_fields = ("capa_id",)
-
-    capa_id = fields.Many2one("md.quality.capa", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="capa_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     why = fields.Char(string="Why?", required=True)
     answer = fields.Char(string="Because")

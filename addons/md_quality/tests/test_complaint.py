@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.md_base.models.working_days import add_working_days
@@ -56,7 +56,8 @@ class MdComplaintCase(TransactionCase):
             "awareness_date": AWARE,
         }
         values.update(vals)
-        return self.env["md.quality.complaint"].with_user(self.intake).create(values)
+        # Intake records the complaint; quality and regulatory staff handle it from then on.
+        return self.env["md.quality.complaint"].with_user(self.intake).create(values).with_user(self.regulatory)
 
     def sign(self, complaint, meaning, user=None, reason="Assessed"):
         user = user or self.regulatory
@@ -233,10 +234,18 @@ class TestComplaintWorkflow(MdComplaintCase):
 
     def test_state_cannot_be_written_or_created(self):
         complaint = self.new_complaint()
-        with self.assertRaisesRegex(UserError, "workflow"):
+        with self.assertRaisesRegex(UserError, "change only through the workflow"):
             complaint.write({"state": "closed"})
-        with self.assertRaisesRegex(UserError, "New"):
+        with self.assertRaisesRegex(UserError, "follow its workflow"):
             self.new_complaint(state="decided")
+
+    def test_intake_records_but_does_not_handle(self):
+        """ISO 13485 8.2.2: complaints are handled by the functions responsible for them."""
+        complaint = self.new_complaint()
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.intake).write({"title": "Edited at intake"})
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            complaint.sudo().unlink()
 
     def test_decision_needs_rationale_and_authorised_signer(self):
         complaint = self.new_complaint(fda_reportable=True)

@@ -36,7 +36,7 @@ class TestQualityDashboard(TransactionCase):
             }
         )
         if state != "draft":
-            inspection.with_context(md_inspection_decision=True).write(
+            inspection._md_write_transition(
                 {"state": state, "date_done": fields.Datetime.now()}
             )
         return inspection

@@ -232,8 +232,10 @@ class TestInspectionDecision(InspectionCase):
     def test_decision_only_by_signature(self):
         inspection = self.inspections_of(self.receive(self.tubing, "TUBE-SIG", 500))
         self.enter_results(inspection)
-        with self.assertRaisesRegex(UserError, "only by the inspector's signature"):
+        with self.assertRaisesRegex(UserError, "change only through the workflow"):
             inspection.with_user(self.inspector).write({"state": "passed"})
+        with self.assertRaisesRegex(UserError, "change only through the workflow"):
+            inspection.with_user(self.inspector).write({"inspector_id": self.plain_user.id})
         with self.assertRaisesRegex(UserError, "must first be signed"):
             inspection._md_decide()
         self.assertEqual(inspection.state, "draft")
@@ -243,9 +245,9 @@ class TestInspectionDecision(InspectionCase):
         self.enter_results(inspection)
         self.sign(inspection)
         measurement = inspection.line_ids[0].with_user(self.inspector)
-        with self.assertRaisesRegex(UserError, "cannot be changed"):
+        with self.assertRaisesRegex(UserError, f"{inspection.name} no longer takes changes of its lines"):
             measurement.md_record_values([3.0])
-        with self.assertRaisesRegex(UserError, "cannot be changed"):
+        with self.assertRaisesRegex(UserError, f"{inspection.name} is closed"):
             inspection.measurement_ids[0].with_user(self.inspector).value = 5.0
         with self.assertRaisesRegex(UserError, "already decided"):
             self.sign(inspection)

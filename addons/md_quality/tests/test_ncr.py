@@ -130,7 +130,7 @@ class TestNcrDisposition(NcrCase):
         ncr.disposition_ids.action_execute()
         with self.assertRaisesRegex(UserError, "already executed"):
             ncr.disposition_ids.action_execute()
-        with self.assertRaisesRegex(UserError, "executed disposition"):
+        with self.assertRaisesRegex(UserError, "can be changed only while it is To Execute"):
             ncr.disposition_ids.quantity = 5
         with self.assertRaises(UserError):
             ncr.disposition_ids.unlink()

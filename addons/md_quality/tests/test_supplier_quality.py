@@ -16,7 +16,7 @@ class TestSupplierApproval(MdSupplierQualityCase):
         approval = self.new_approval()
         self.assertEqual(approval.state, "pending")
         self.assertFalse(approval.is_valid_today)
-        with self.assertRaisesRegex(UserError, "starts pending"):
+        with self.assertRaisesRegex(UserError, "follow its workflow"):
             self.env["md.quality.supplier.approval"].create(
                 {
                     "partner_id": self.supplier.id,
@@ -27,7 +27,7 @@ class TestSupplierApproval(MdSupplierQualityCase):
 
     def test_state_changes_only_by_signature(self):
         approval = self.new_approval()
-        with self.assertRaisesRegex(UserError, "only by signature"):
+        with self.assertRaisesRegex(UserError, "change only through the workflow"):
             approval.with_user(self.manager).write({"state": "approved"})
         self.approve(approval)
         self.assertEqual(approval.state, "approved")
@@ -226,7 +226,7 @@ class TestSupplierRating(MdSupplierQualityCase):
                 "sample_size": 2,
             }
         )
-        inspection.with_context(md_inspection_decision=True).write(
+        inspection._md_write_transition(
             {"state": state, "date_done": fields.Datetime.now() - timedelta(days=days_ago)}
         )
         return inspection

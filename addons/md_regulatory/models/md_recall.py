@@ -457,9 +457,21 @@ class MdRecall(models.Model):
         """Store the scope: a transition of the recall and of its lines (their quantities and
         deliveries are the system's record)."""
         self.ensure_one()
+        with self._md_transition():
+            self._md_store_scope_lines(scope)
+        self._md_note(
+            body=self.env._(
+                "Scope computed: %(lots)s lots, %(customers)s customer lines, %(units)s affected units.",
+                lots=len(scope["lots"]),
+                customers=len(self.customer_line_ids),
+                units=self.units_total,
+            )
+        )
+
+    def _md_store_scope_lines(self, scope):
         now = fields.Datetime.now()
         self.stock_line_ids.sudo().unlink()
-        self.env["md.recall.stock.line"].sudo()._md_create_transition(
+        self.env["md.recall.stock.line"].sudo().create(
             [
                 {
                     "recall_id": self.id,
@@ -474,15 +486,7 @@ class MdRecall(models.Model):
         vals = {"scope_lot_ids": [Command.set(scope["lots"])], "scope_computed_at": now}
         if not self.scope_completed_at:
             vals["scope_completed_at"] = now
-        self._md_write_transition(vals)
-        self._md_note(
-            body=self.env._(
-                "Scope computed: %(lots)s lots, %(customers)s customer lines, %(units)s affected units.",
-                lots=len(scope["lots"]),
-                customers=len(self.customer_line_ids),
-                units=self.units_total,
-            )
-        )
+        self.write(vals)
 
     def _md_store_customers(self, rows):
         """Update the customer lines in place so that notifications, acknowledgements and
@@ -504,7 +508,7 @@ class MdRecall(models.Model):
             line = existing.get(key)
             if line:
                 seen.add(key)
-                line._md_write_transition(dict(vals, quantity=row["quantity"] + line.returned_qty))
+                line.write(dict(vals, quantity=row["quantity"] + line.returned_qty))
             else:
                 to_create.append(
                     dict(
@@ -520,9 +524,9 @@ class MdRecall(models.Model):
         )
         gone_active = gone.filtered(lambda line: line.returned_qty or line.notified_at or line.ack_date)
         for line in gone_active:
-            line._md_write_transition({"quantity": line.returned_qty})
+            line.quantity = line.returned_qty
         (gone - gone_active).sudo().unlink()
-        self.env["md.recall.customer"].sudo()._md_create_transition(to_create)
+        self.env["md.recall.customer"].sudo().create(to_create)
 
     # ------------------------------------------------------------------
     # Lifecycle

@@ -1,4 +1,3 @@
-from . import test_audit_trail
 from . import test_document
 from . import test_training
 from . import test_document_tour

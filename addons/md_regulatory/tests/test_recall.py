@@ -220,7 +220,7 @@ class TestRecallClosure(RecallCase):
         self.assertEqual(recall.state, "closed")
         self.assertTrue(recall.closed_at)
         self.assertEqual(recall.md_signature_ids.meaning, "closed")
-        with self.assertRaisesRegex(UserError, "closed record"):
+        with self.assertRaisesRegex(UserError, "is closed"):
             recall.name = "Changed"
         with self.assertRaisesRegex(UserError, "Only a recall in progress"):
             recall.md_sign("closed", self.password(self.regulatory), "Again")
@@ -293,7 +293,7 @@ class TestMockRecall(RecallCase):
         recall = self.new_recall(is_mock=True)
         recall.action_compute_scope()
         recall.action_start()
-        with self.assertRaisesRegex(UserError, "drill flag"):
+        with self.assertRaisesRegex(UserError, "Mock Recall .* can be changed only while it is Draft"):
             recall.is_mock = False
 
 
@@ -412,7 +412,7 @@ class TestRecallApi(RecallCase):
 
     def test_lots_fixed_once_started(self):
         recall = self.started_recall()
-        with self.assertRaisesRegex(UserError, "fixed once"):
+        with self.assertRaisesRegex(UserError, "Affected Lots/Serials .* can be changed only while it is Draft"):
             recall.lot_ids = [Command.set([])]
 
 

@@ -13,3 +13,4 @@ from . import test_udi_label
 from . import test_lot_hold_signature
 from . import test_lot_hold_signature_report
 from . import test_lot_hold_signature_tour
+from . import test_audit_rules

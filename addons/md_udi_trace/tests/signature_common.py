@@ -1,29 +1,20 @@
 from odoo import Command
-from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user
-from odoo.tools import mute_logger
 
 PASSWORD_SUFFIX = "-Pw1!"
 
 
 class MdSignatureCase(TransactionCase):
-    """Lot holds as the signed records; users of each role with known passwords.
-
-    The registry is in test mode, as for HttpCase, so that failed signing
-    attempts (logged in a transaction of their own) stay visible to the test.
-    """
+    """Lot holds as the signed records, with the hold signature rules and users of each role
+    with known passwords. The signing mechanism itself is tested once, in md_base, on its
+    tester model (md_base/tests/test_signable_mixin.py)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
-        cls.env["ir.config_parameter"].set_param("md_base.signature_max_failures", "3")
-        cls.env["ir.config_parameter"].set_param("md_base.signature_idle_minutes", "15")
         cls.placer = cls._user("md_placer", "md_base.group_md_quality_manager")
         cls.signer = cls._user("md_signer", "md_base.group_md_quality_manager")
         cls.inspector = cls._user("md_inspector", "md_base.group_md_quality_inspector")
-        cls.security_manager = cls._user("md_secman", "md_base.group_md_security_manager")
         cls.product = cls.env["product.product"].create(
             {"name": "Catheter", "is_storable": True, "tracking": "lot"}
         )
@@ -77,13 +68,3 @@ class MdSignatureCase(TransactionCase):
     @staticmethod
     def password(user):
         return user.login + PASSWORD_SUFFIX
-
-    def refused(self, call, *args, **kwargs):
-        """Call and return the UserError it raised, without rolling back what
-        the call committed on its own (the failure log)."""
-        try:
-            with mute_logger("odoo.addons.md_base.models.md_signature"):
-                call(*args, **kwargs)
-        except UserError as error:
-            return error
-        self.fail(f"{call} was not refused")

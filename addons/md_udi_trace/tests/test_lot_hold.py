@@ -402,10 +402,12 @@ class TestLotHold(TransactionCase):
 
     def test_release_needs_a_reason(self):
         hold = self._hold(self.lot_held)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Give a reason"):
             hold._md_release("")
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(UserError, "change only through the workflow"):
             hold.state = "released"
+        with self.assertRaisesRegex(ValidationError, "needs a reason, the releasing user and the date"):
+            hold._md_write_transition({"state": "released"})
         self.assertEqual(self.lot_held.md_status, "on_hold")
 
     def test_multi_company_hold_invisible_to_other_company(self):
