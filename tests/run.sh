@@ -117,31 +117,31 @@ odoo_cmd() { python3 -m odoo "${ODOO_ARGS[@]}" "$@"; }
 
 DEPS_KEY=$(printf '%s|%s' "$DEPS" "$(python3 -c 'import odoo.release as r; print(r.serie, r.version_info)')" | sha1sum | cut -c1-12)
 CACHE="${MEDDEV_TEST_CACHE:-$HOME/.cache/meddev-test}/deps-$DEPS_KEY"
+# The Odoo dependencies are installed once into meddev_deps; every database of the run is a copy.
+TEMPLATE_DB=meddev_deps
 if [ "$FAST" = 1 ] && [ -d "$CACHE/pgdata" ]; then
     step "Cluster from the cached dependencies ($CACHE)"
     cp -a "$CACHE/pgdata" "$PGDATA" && mkdir -p "$WORK/data" && cp -a "$CACHE/data/." "$WORK/data/"
     chown -R "${PGOWNER:-$(id -un)}" "$PGDATA"
     start_cluster
-    TEMPLATE_DB=meddev_deps
 else
     step "Throwaway cluster in $WORK"
     pg initdb -D "$PGDATA" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || exit 1
     start_cluster
-    TEMPLATE_DB=""
+    step "Install the Odoo dependencies ($DEPS)"
+    odoo_cmd -d "$TEMPLATE_DB" -i "$DEPS" --stop-after-init --log-level=warn || exit 1
     if [ "$FAST" = 1 ]; then
-        step "Caching the dependencies ($DEPS)"
-        odoo_cmd -d meddev_deps -i "$DEPS" --stop-after-init --log-level=warn || exit 1
         pg pg_ctl -D "$PGDATA" -w stop >/dev/null
         mkdir -p "$CACHE" && rm -rf "$CACHE/pgdata" "$CACHE/data"
         cp -a "$PGDATA" "$CACHE/pgdata" && cp -a "$WORK/data" "$CACHE/data"
         start_cluster
-        TEMPLATE_DB=meddev_deps
     fi
 fi
-if [ -n "$TEMPLATE_DB" ]; then
-    pg createdb -h "$WORK" -p "$PGPORT" -U odoo -T "$TEMPLATE_DB" "$DB" || exit 1
-    mkdir -p "$WORK/data/filestore" && cp -a "$WORK/data/filestore/$TEMPLATE_DB" "$WORK/data/filestore/$DB" 2>/dev/null
-fi
+copy_template() {
+    pg createdb -h "$WORK" -p "$PGPORT" -U odoo -T "$TEMPLATE_DB" "$1" || exit 1
+    mkdir -p "$WORK/data/filestore" && cp -a "$WORK/data/filestore/$TEMPLATE_DB" "$WORK/data/filestore/$1" 2>/dev/null
+}
+copy_template "$DB"
 
 # --- Odoo tests ---------------------------------------------------------------
 step "Install $ADDONS and run the Odoo tests ($TAGS)"
@@ -208,6 +208,31 @@ print(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))' "$J
         count 0 1
     fi
     stop_server
+fi
+
+# --- Each addon alone ----------------------------------------------------------
+if [ "$UNINSTALL" = 1 ]; then
+    step "Install each addon alone with its dependencies on a fresh database"
+    # The last addon of the chain is the full install above. md_base depends on no
+    # inventory addon: it goes on an empty database; the others on a copy of the dependencies.
+    for addon in $(tr ',' ' ' <<<"$ADDONS"); do
+        [ "$addon" = "${ADDONS##*,}" ] && continue
+        alone_db="alone_$addon"
+        if [ "$addon" = md_base ]; then
+            pg createdb -h "$WORK" -p "$PGPORT" -U odoo "$alone_db" || exit 1
+        else
+            copy_template "$alone_db"
+        fi
+        if odoo_cmd -d "$alone_db" -i "$addon" --stop-after-init --log-level=warn >"$WORK/alone_$addon.log" 2>&1 \
+            && ! grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$WORK/alone_$addon.log"; then
+            echo "PASS $addon installs alone"
+            count 1 0
+        else
+            echo "FAIL $addon does not install alone:"
+            grep -E -A5 '(ERROR|CRITICAL) ' "$WORK/alone_$addon.log" | head -20
+            count 0 1
+        fi
+    done
 fi
 
 # --- Uninstall ------------------------------------------------------------------

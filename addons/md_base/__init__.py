@@ -25,7 +25,8 @@ def delete_module_signatures(env, module):
                 WHERE res_model IN (
                           SELECT m.model FROM ir_model m
                            WHERE EXISTS (SELECT 1 FROM ir_model_data d
-                                          WHERE d.model = 'ir.model' AND d.res_id = m.id AND d.module = %(module)s)
+                                          WHERE d.model = 'ir.model' AND d.res_id = m.id
+                                            AND d.module = %(module)s)
                              AND NOT EXISTS (SELECT 1 FROM ir_model_data d
                                               WHERE d.model = 'ir.model' AND d.res_id = m.id
                                                 AND d.module != %(module)s))

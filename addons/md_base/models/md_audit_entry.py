@@ -106,7 +106,10 @@ class MdAuditEntry(models.Model):
     timestamp = fields.Datetime(string="Time (UTC)", required=True, readonly=True, index=True)
     reason = fields.Text(string="Reason for Change", readonly=True)
     company_id = fields.Many2one(
-        "res.company", readonly=True, index=True, help="The company of the audited record (multi-company rules)."
+        "res.company",
+        readonly=True,
+        index=True,
+        help="The company of the audited record (multi-company rules).",
     )
     chain_position = fields.Integer(readonly=True, index=True, copy=False)
     prev_hash = fields.Char(string="Previous Hash", readonly=True, copy=False)
@@ -345,7 +348,10 @@ class MdAuditEntry(models.Model):
     def _md_check_verifier(self):
         if not any(self.env.user.has_group(group) for group in VERIFIER_GROUPS):
             raise AccessError(
-                self.env._("Only Quality Managers, Regulatory Affairs and Security Managers can verify the audit trail.")
+                self.env._(
+                    "Only Quality Managers, Regulatory Affairs and Security Managers can verify the audit "
+                    "trail."
+                )
             )
 
     @api.model

@@ -206,7 +206,9 @@ class MdAuditRule(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(
-            self.env._("Audit rules are never deleted: a Security Manager archives them with a signed change.")
+            self.env._(
+                "Audit rules are never deleted: a Security Manager archives them with a signed change."
+            )
         )
 
     def _md_scope(self):
@@ -564,9 +566,7 @@ class MdAuditRule(models.Model):
                 return
             box = etree.Element("div", {"name": "button_box", "class": "oe_button_box"})
             sheet.insert(0, box)
-        buttons = [
-            ("md_base.action_md_audit_trail_for_record", "fa-history", self.env._("Audit trail"))
-        ]
+        buttons = [("md_base.action_md_audit_trail_for_record", "fa-history", self.env._("Audit trail"))]
         if config["reason_required"]:
             buttons.append(
                 ("md_base.action_md_audit_reason_wizard", "fa-pencil", self.env._("Reason for change"))

@@ -131,7 +131,10 @@ class MdSignature(models.Model):
                 candidates = records.sudo()[field.inverse_name].filtered(lambda r, m=model_name: r._name == m)
             else:
                 candidates = (
-                    self.env[model_name].sudo().with_context(active_test=False).search([(field_name, "in", records.ids)])
+                    self.env[model_name]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .search([(field_name, "in", records.ids)])
                 )
             signed_ids = set(candidates._md_valid_signatures().mapped("res_id"))
             holders.append(candidates.filtered(lambda r, ids=signed_ids: r.id in ids))

@@ -44,14 +44,19 @@ from odoo.exceptions import AccessError, UserError
 from odoo.models import LOG_ACCESS_COLUMNS
 
 # {model name: frozenset of ids, or None for every record of the model (creation)}
-_OPEN_TRANSITIONS = contextvars.ContextVar("md_open_transitions", default={})
+_OPEN_TRANSITIONS = contextvars.ContextVar("md_open_transitions", default=None)
 # Fields of these models never make a record's content (chatter, activities, signatures).
-NON_CONTENT_MODELS = ("mail.thread", "mail.activity.mixin", "mail.thread.main.attachment", "md.signable.mixin")
+NON_CONTENT_MODELS = (
+    "mail.thread",
+    "mail.activity.mixin",
+    "mail.thread.main.attachment",
+    "md.signable.mixin",
+)
 
 
 @contextlib.contextmanager
 def _opened(model_name, ids):
-    opened = dict(_OPEN_TRANSITIONS.get())
+    opened = dict(_OPEN_TRANSITIONS.get() or {})
     if ids is None or opened.get(model_name, frozenset()) is None:
         opened[model_name] = None
     else:
@@ -64,7 +69,7 @@ def _opened(model_name, ids):
 
 
 def _is_open(records):
-    opened = _OPEN_TRANSITIONS.get()
+    opened = _OPEN_TRANSITIONS.get() or {}
     if records._name not in opened:
         return False
     ids = opened[records._name]
@@ -137,7 +142,11 @@ class MdWorkflowMixin(models.AbstractModel):
         return {name for name, field in self._fields.items() if field.store and name not in free}
 
     def _md_state_in(self, states):
-        return self.filtered(lambda record: record[self._md_state_field] in states) if self._md_state_field else self.browse()
+        return (
+            self.filtered(lambda record: record[self._md_state_field] in states)
+            if self._md_state_field
+            else self.browse()
+        )
 
     def _md_closed(self):
         """The records that are closed, themselves or through their parent."""
@@ -175,12 +184,14 @@ class MdWorkflowMixin(models.AbstractModel):
             given = {
                 name
                 for name in self._md_guarded_fields() & set(values)
-                if values[name] and (name != self._md_state_field or state_computed or values[name] != initial)
+                if values[name]
+                and (name != self._md_state_field or state_computed or values[name] != initial)
             }
             if given:
                 raise UserError(
                     self.env._(
-                        "%(fields)s of a new %(model)s follow its workflow and cannot be set when creating it.",
+                        "%(fields)s of a new %(model)s follow its workflow and cannot be set when creating "
+                        "it.",
                         fields=self._md_field_labels(given),
                         model=self._description,
                     )
@@ -413,7 +424,9 @@ class MdWorkflowMixin(models.AbstractModel):
             "closed_states": sorted(self._md_closed_states),
             "editable_fields": sorted(self._md_editable_fields),
             "field_states": {name: list(states) for name, states in self._md_field_states.items()},
-            "deletable_states": None if self._md_deletable_states is None else list(self._md_deletable_states),
+            "deletable_states": None
+            if self._md_deletable_states is None
+            else list(self._md_deletable_states),
             "parent_field": self._md_parent_field,
             "parent_states": None if self._md_parent_states is None else list(self._md_parent_states),
             "signed_fields": list(self._md_signed_fields) if signable else [],

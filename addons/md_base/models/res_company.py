@@ -25,6 +25,7 @@ class ResCompany(models.Model):
         "investigation report and plan within 5 working days (医疗器械召回管理办法). Empty: the company's "
         "working hours.",
     )
+
     def _md_deadline_calendar(self, regime):
         """The calendar of the ``regime``'s ("fda" or "nmpa") working-day deadlines."""
         self.ensure_one()

@@ -648,7 +648,7 @@ class TestAuditRuleChange(MdAuditCase):
         wizard = (
             self.env["md.audit.rule.change"]
             .with_user(self.security_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "record_domain": "[('name', '=like', 'REG-%')]",

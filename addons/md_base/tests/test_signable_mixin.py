@@ -451,7 +451,7 @@ class TestSignableMixin(MdBaseTesterCase):
         wizard = (
             self.env["md.sign.wizard"]
             .with_user(self.inspector)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Investigation reviewed", "password": self.password(self.inspector)})
         )
         self.assertEqual(wizard.meaning_id, self.meaning_reviewed, "the only meaning the inspector may sign")

@@ -187,7 +187,7 @@ class MdQualityChange(models.Model):
     _md_create_only_fields = ("name", "company_id")
     _md_closed_states = ("effective", "cancelled")
     # Approved content stays as approved: a different change needs a new request.
-    _md_field_states = {name: OPEN_STATES for name in [*_md_signed_fields, "bom_change_ids"]}
+    _md_field_states = dict.fromkeys([*_md_signed_fields, "bom_change_ids"], OPEN_STATES)
 
     # --- computes ------------------------------------------------------------
 

@@ -46,7 +46,7 @@ class MdQualityNcrDisposition(models.Model):
         "date_approved",
     )
     _md_create_only_fields = ("ncr_id",)
-    _md_field_states = {name: ("draft",) for name in ("disposition_type", "lot_id", "quantity")}
+    _md_field_states = dict.fromkeys(("disposition_type", "lot_id", "quantity"), ("draft",))
     _md_parent_field = "ncr_id"
     _md_parent_states = ("open", "containment", "mrb", "disposition")
 
@@ -325,7 +325,9 @@ class MdQualityNcrDisposition(models.Model):
                     self.display_name,
                 )
             )
-        self._md_write_transition({"approved_by_id": signature.signer_id.id, "date_approved": signature.signed_at})
+        self._md_write_transition(
+            {"approved_by_id": signature.signer_id.id, "date_approved": signature.signed_at}
+        )
         self.ncr_id._md_note(
             self.env._(
                 "Concession approved by %(name)s: %(reason)s",

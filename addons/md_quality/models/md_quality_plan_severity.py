@@ -93,9 +93,13 @@ class MdQualityPlanSeverity(models.Model):
         """ISO 2859-1 9.4: after a discontinuation, inspection resumes under tightened
         inspection once the responsible authority is satisfied the supplier improved."""
         if not self.env.user.has_group("md_base.group_md_quality_manager"):
-            raise AccessError(self.env._("Only a quality manager resumes inspection after a discontinuation."))
+            raise AccessError(
+                self.env._("Only a quality manager resumes inspection after a discontinuation.")
+            )
         self._md_check_state(("discontinued",), self.env._("Resuming tightened inspection"))
-        self._md_write_transition({"severity": "tightened", "changed_at": fields.Datetime.now(), "switching_score": 0})
+        self._md_write_transition(
+            {"severity": "tightened", "changed_at": fields.Datetime.now(), "switching_score": 0}
+        )
         return True
 
     @api.model

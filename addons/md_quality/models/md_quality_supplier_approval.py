@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-
 APPROVED = "approved"
 VALID_STATES = ("approved", "conditional")
 
@@ -191,7 +190,9 @@ class MdQualitySupplierApproval(models.Model):
         result = super()._md_on_signed(signatures)
         approved = self.browse(signatures.filtered(lambda s: s.meaning == APPROVED).mapped("res_id"))
         for approval in approved:
-            approval.sudo()._md_write_transition({"state": approval.decision, "disqualification_reason": False})
+            approval.sudo()._md_write_transition(
+                {"state": approval.decision, "disqualification_reason": False}
+            )
         return result
 
     def _md_check_signed_content(self):

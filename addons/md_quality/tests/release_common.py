@@ -21,9 +21,7 @@ class ReleaseCase(TransactionCase):
         cls.stock_location = cls.warehouse.lot_stock_id
         cls.customer_location = cls.env.ref("stock.stock_location_customers")
         production_groups = "mrp.group_mrp_user,stock.group_stock_user"
-        cls.operator = cls._user(
-            "md_rel_operator", f"{production_groups},md_base.group_md_release_approver"
-        )
+        cls.operator = cls._user("md_rel_operator", f"{production_groups},md_base.group_md_release_approver")
         cls.approver = cls._user(
             "md_rel_approver", "md_base.group_md_release_approver,stock.group_stock_user"
         )

@@ -209,7 +209,9 @@ class TestChangeControl(MdCapaCase):
         self.assertEqual(change.state, "approval")
         self.sign(change, self.inspector, "reviewed")
         self.assertEqual(change.state, "implementation")
-        with self.assertRaisesRegex(UserError, "can be changed only while it is Request, Impact Assessment, Approval"):
+        with self.assertRaisesRegex(
+            UserError, "can be changed only while it is Request, Impact Assessment, Approval"
+        ):
             change.write({"description": "Another label"})
         # Planning stays possible: the effective date and tasks.
         change.write({"effective_date": self.today + timedelta(days=3)})

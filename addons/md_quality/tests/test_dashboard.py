@@ -36,9 +36,7 @@ class TestQualityDashboard(TransactionCase):
             }
         )
         if state != "draft":
-            inspection._md_write_transition(
-                {"state": state, "date_done": fields.Datetime.now()}
-            )
+            inspection._md_write_transition({"state": state, "date_done": fields.Datetime.now()})
         return inspection
 
     def done_production(self):

@@ -41,7 +41,7 @@ class MdDocumentRevision(models.Model):
     _md_transition_fields = ("approved_on", "effective_on", "closed_on")
     _md_closed_states = CLOSED_STATES
     _md_field_states = {
-        **{name: ("draft",) for name in CONTENT_FIELDS},
+        **dict.fromkeys(CONTENT_FIELDS, ("draft",)),
         "effective_date": ("draft", "review", "approved"),
     }
 

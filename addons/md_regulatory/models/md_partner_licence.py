@@ -119,7 +119,9 @@ class MdPartnerLicence(models.Model):
             raise UserError(
                 self.env._("Give the reason for revoking %s.", ", ".join(missing.mapped("display_name")))
             )
-        self.filtered(lambda r: not r.withdrawn_on)._md_write_transition({"withdrawn_on": fields.Datetime.now()})
+        self.filtered(lambda r: not r.withdrawn_on)._md_write_transition(
+            {"withdrawn_on": fields.Datetime.now()}
+        )
         return True
 
     @api.model

@@ -66,7 +66,11 @@ class MdQualificationMixin(models.AbstractModel):
         )
         now = fields.Datetime.now()
         previous._md_write_transition(
-            {"state": "revoked", "revoked_on": now, "revoke_reason": self.env._("Superseded by a new approval.")}
+            {
+                "state": "revoked",
+                "revoked_on": now,
+                "revoke_reason": self.env._("Superseded by a new approval."),
+            }
         )
         self._md_write_transition({"state": "approved", "approved_on": now})
 

@@ -247,7 +247,9 @@ class MdRegistration(models.Model):
             raise UserError(
                 self.env._("Give the reason for withdrawing %s.", ", ".join(missing.mapped("display_name")))
             )
-        self.filtered(lambda r: not r.withdrawn_on)._md_write_transition({"withdrawn_on": fields.Datetime.now()})
+        self.filtered(lambda r: not r.withdrawn_on)._md_write_transition(
+            {"withdrawn_on": fields.Datetime.now()}
+        )
         return True
 
     @api.model

@@ -10,9 +10,7 @@ class ResPartner(models.Model):
     md_licence_ids = fields.One2many(
         "md.partner.licence", "partner_id", string="Licences", groups="md_base.group_md_user"
     )
-    md_licence_count = fields.Integer(
-        compute="_compute_md_licence_count", groups="md_base.group_md_user"
-    )
+    md_licence_count = fields.Integer(compute="_compute_md_licence_count", groups="md_base.group_md_user")
     md_qualification_ids = fields.One2many(
         "md.partner.qualification",
         "partner_id",

@@ -7,6 +7,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.md_base.models.working_days import add_working_days
+
 from .recall_common import RecallCase
 
 
@@ -412,7 +413,9 @@ class TestRecallApi(RecallCase):
 
     def test_lots_fixed_once_started(self):
         recall = self.started_recall()
-        with self.assertRaisesRegex(UserError, "Affected Lots/Serials .* can be changed only while it is Draft"):
+        with self.assertRaisesRegex(
+            UserError, "Affected Lots/Serials .* can be changed only while it is Draft"
+        ):
             recall.lot_ids = [Command.set([])]
 
 

@@ -137,7 +137,8 @@ class StockLot(models.Model):
         if not message:
             return ""
         return self.env._(
-            "%(operation)s is not allowed for lots/serials that are not released (ISO 13485 7.5.8, 8.3):\n%(lots)s",
+            "%(operation)s is not allowed for lots/serials that are not released "
+            "(ISO 13485 7.5.8, 8.3):\n%(lots)s",
             operation=operation_label,
             lots=message,
         )
