@@ -98,6 +98,59 @@ def test_audit_rules_read_only_outside_quality_management(sessions):
         sessions["audit_md_user"]("md.audit.rule", "read", rule_ids, ["model_name"])
 
 
+def change_rule_signed(rpc, rule_id, vals, reason, password="admin"):
+    """A Security Manager's signed change of an audit rule (the Change Audit Rule dialog)."""
+    wizard = rpc(
+        "md.audit.rule.change", "create", {"rule_id": rule_id, "reason": reason, "password": password, **vals}
+    )
+    return rpc("md.audit.rule.change", "action_apply", [wizard])
+
+
+def test_narrowing_the_audit_trail_needs_a_signed_change(admin, login_as):
+    """21 CFR 11.10(e), EU GMP Annex 11 §9: what the trail records is narrowed only by a Security
+    Manager's signature with a reason, and the change is itself in the trail."""
+    rule_id = admin("md.audit.rule", "search", [("model_name", "=", "md.quality.capa")])[0]
+    manager = login_as("md_e2e_audit_qm", ["md_base.group_md_quality_manager"])
+    for rpc in (manager, admin):
+        with pytest.raises(xmlrpc.client.Fault, match="only a Security Manager can"):
+            rpc("md.audit.rule", "write", [rule_id], {"record_domain": "[('id', '=', 0)]"})
+        with pytest.raises(xmlrpc.client.Fault, match="only a Security Manager can"):
+            rpc("md.audit.rule", "write", [rule_id], {"active": False})
+        with pytest.raises(xmlrpc.client.Fault, match="not allowed to delete"):
+            rpc("md.audit.rule", "unlink", [rule_id])
+    with pytest.raises(xmlrpc.client.Fault, match="not allowed to create .Change Audit Rule"):
+        change_rule_signed(manager, rule_id, {"log_unlink": False}, "Too many entries", manager.password)
+    with pytest.raises(xmlrpc.client.Fault, match="Wrong login or password"):
+        change_rule_signed(admin, rule_id, {"log_unlink": False}, "Too many entries", "not-the-password")
+    assert admin("md.audit.rule", "read", [rule_id], ["log_unlink"])[0]["log_unlink"]
+    change_rule_signed(admin, rule_id, {"log_unlink": False}, "Deletions are refused by the lifecycle guard")
+    try:
+        signatures = admin(
+            "md.signature",
+            "search_read",
+            [("res_model", "=", "md.audit.rule"), ("res_id", "=", rule_id), ("voided", "=", False)],
+            ["meaning", "reason"],
+        )
+        assert [(s["meaning"], s["reason"]) for s in signatures] == [
+            ("approved", "Deletions are refused by the lifecycle guard")
+        ]
+        entries = admin(
+            "md.audit.entry",
+            "search_read",
+            [
+                ("res_model", "=", "md.audit.rule"),
+                ("res_id", "=", rule_id),
+                ("field_name", "=", "log_unlink"),
+            ],
+            ["old_value", "new_value", "reason"],
+        )
+        assert [(e["old_value"], e["new_value"], e["reason"]) for e in entries][-1:] == [
+            ("True", "False", "Deletions are refused by the lifecycle guard")
+        ]
+    finally:
+        admin("md.audit.rule", "write", [rule_id], {"log_unlink": True})  # widening: no signature needed
+
+
 def test_reason_for_change_over_rpc(admin, product_id):
     rule_ids = admin("md.audit.rule", "search", [("model_name", "=", "stock.lot")])
     lot_id = admin(
@@ -115,7 +168,7 @@ def test_reason_for_change_over_rpc(admin, product_id):
             context={"md_audit_reason": "Supplier CoA corrected"},
         )
     finally:
-        admin("md.audit.rule", "write", rule_ids, {"reason_required": False})
+        change_rule_signed(admin, rule_ids[0], {"reason_required": False}, "End of the reason drill")
     entries = admin(
         "md.audit.entry",
         "search_read",

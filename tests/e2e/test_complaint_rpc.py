@@ -59,8 +59,11 @@ def test_user_records_and_deadline_is_computed(login_as, complaint):
 
 def test_state_cannot_be_written(login_as, complaint):
     intake = login_as("rpc_cmp_intake", MD_USER)
-    with pytest.raises(xmlrpc.client.Fault) as error:
-        intake("md.quality.complaint", "write", [complaint], {"state": "closed"})
+    regulatory = login_as("rpc_cmp_regulatory", REGULATORY)
+    with pytest.raises(xmlrpc.client.Fault, match="not allowed to modify"):
+        intake("md.quality.complaint", "write", [complaint], {"title": "Edited at intake"})
+    with pytest.raises(xmlrpc.client.Fault, match="change only through the workflow") as error:
+        regulatory("md.quality.complaint", "write", [complaint], {"state": "closed"})
     assert error.value.faultCode == RPC_USER_ERROR
     assert read(intake, complaint, ["state"])["state"] == "new"
 
