@@ -118,7 +118,7 @@ def test_narrowing_the_audit_trail_needs_a_signed_change(admin, login_as):
             rpc("md.audit.rule", "write", [rule_id], {"active": False})
         with pytest.raises(xmlrpc.client.Fault, match="not allowed to delete"):
             rpc("md.audit.rule", "unlink", [rule_id])
-    with pytest.raises(xmlrpc.client.Fault, match="not allowed to create .Change Audit Rule"):
+    with pytest.raises(xmlrpc.client.Fault, match=r"not allowed to create .Change Audit Rule"):
         change_rule_signed(manager, rule_id, {"log_unlink": False}, "Too many entries", manager.password)
     with pytest.raises(xmlrpc.client.Fault, match="Wrong login or password"):
         change_rule_signed(admin, rule_id, {"log_unlink": False}, "Too many entries", "not-the-password")
