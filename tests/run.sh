@@ -4,8 +4,9 @@
 # Full run (default): lint, a throwaway PostgreSQL cluster, a fresh database,
 # every project addon installed with its dependencies and demo data, every Odoo
 # test of the project's addons (TransactionCase and HttpCase tours in headless
-# Chromium), the pytest tests under tests/ against a running server, then an
-# uninstall check of each addon. Ends with one line "N passed, N failed".
+# Chromium), the pytest tests under tests/ against a running server, then each
+# addon installed alone on a fresh database and an uninstall check of each
+# addon. Ends with one line "N passed, N failed".
 #
 # Options (development only; CI runs the default):
 #   --fast          reuse a cached cluster that already has the Odoo
@@ -13,7 +14,7 @@
 #   --tags TAGS     Odoo --test-tags instead of every project test
 #   --no-lint       skip ruff and pylint-odoo
 #   --no-pytest     skip the pytest stage
-#   --no-uninstall  skip the uninstall check
+#   --no-uninstall  skip the install-alone and uninstall checks
 #   --keep          keep the cluster and print how to reach it
 set -uo pipefail
 
