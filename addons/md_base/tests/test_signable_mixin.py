@@ -399,15 +399,17 @@ class TestSignableMixin(MdBaseTesterCase):
             self.env["res.config.settings"].create({"md_signature_idle_minutes": -1})
 
     def test_meaning_code_is_fixed_once_signed_with_11_50_a_3(self):
-        self.meaning_reviewed.code = "peer_reviewed"
-        self.meaning_reviewed.code = "reviewed"
+        meaning = self.env["md.signature.meaning"].create({"name": "Checked", "code": "checked"})
+        self._signature_rule(meaning, ["md_base.group_md_quality_inspector"])
+        meaning.code = "double_checked"
+        meaning.code = "checked"
         signature = self.env["md.signature"].browse(
-            self.sign(self.new_placed(), self.inspector, meaning="reviewed")
+            self.sign(self.new_placed(), self.inspector, meaning="checked")
         )
         with self.assertRaisesRegex(UserError, "cannot change"):
-            self.meaning_reviewed.code = "peer_reviewed"
-        self.meaning_reviewed.name = "Peer reviewed"  # the name may be reworded; signatures keep theirs
-        self.assertEqual(signature.meaning_name, "Reviewed")
+            meaning.code = "double_checked"
+        meaning.name = "Checked twice"  # the name may be reworded; signatures keep theirs
+        self.assertEqual(signature.meaning_name, "Checked")
 
     def test_rules_only_for_signable_models(self):
         with self.assertRaisesRegex(ValidationError, "does not support electronic signatures"):

@@ -229,6 +229,15 @@ class TestQualification(MdQualificationCase):
         self.assertIn("首营企业", str(refusal.exception))
         self.assertEqual(order.state, "draft")
 
+    def test_purchase_gate_runs_on_a_direct_write_of_the_state(self):
+        """A purchase order written straight to a confirmed state meets the 首营 gates too."""
+        self.product_approval(self.infusion_set)
+        order = self.purchase_order(self.supplier, self.infusion_set)
+        for state in ("to approve", "purchase", "done"):
+            with self.assertRaisesRegex(UserError, "首营企业"):
+                order.write({"state": state})
+        self.assertEqual(order.state, "draft")
+
     def test_purchase_refused_without_product_approval(self):
         self.supplier_approval()
         order = self.purchase_order(self.supplier, self.infusion_set | self.plain_product)

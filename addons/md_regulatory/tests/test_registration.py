@@ -323,6 +323,18 @@ class TestRegistration(MdQualificationCase):
         picking.button_validate()
         self.assertEqual(picking.state, "done")
 
+    def test_gates_run_on_a_direct_write_of_the_state(self):
+        """The gate is on the transition, whatever the path: a plain write of the confirmed or
+        done state (as an RPC caller would send) meets it like the buttons do."""
+        order = self.sale_order(self.customer_ch, self.infusion_set)
+        with self.assertRaisesRegex(UserError, "has no registration certificate for Switzerland"):
+            order.write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+        picking = self._delivery(self.customer_ch, self.infusion_set)
+        with self.assertRaisesRegex(UserError, "has no registration certificate for Switzerland"):
+            picking.write({"state": "done"})
+        self.assertNotEqual(picking.state, "done")
+
     def test_delivery_passes_with_registration_and_ignores_plain_products(self):
         self.approved_registration()
         picking = self._delivery(self.customer_cn, self.infusion_set)
