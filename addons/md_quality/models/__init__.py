@@ -26,6 +26,7 @@ from . import md_quality_change
 from . import md_quality_change_task
 from . import md_quality_change_bom
 from . import mrp_production_change
+from . import mrp_bom_change
 from . import stock_lot_change
 from . import md_quality_ncr_capa
 from . import md_quality_dhr

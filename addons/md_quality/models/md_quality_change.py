@@ -1,3 +1,5 @@
+import hashlib
+import json
 import logging
 
 from odoo import Command, api, fields, models
@@ -143,6 +145,12 @@ class MdQualityChange(models.Model):
     # Implementation.
     task_ids = fields.One2many("md.quality.change.task", "change_id", string="Implementation Tasks")
     bom_change_ids = fields.One2many("md.quality.change.bom", "change_id", string="New BoM Versions")
+    bom_content_digest = fields.Char(
+        string="New BoM Content (SHA-256)",
+        compute="_compute_bom_content_digest",
+        help="The components, quantities and operations of the new BoM versions: part of what the "
+        "approval signatures cover (ISO 13485 7.3.9).",
+    )
     document_revision_ids = fields.Many2many(
         "md.document.revision",
         "md_quality_change_document_revision_rel",
@@ -182,6 +190,7 @@ class MdQualityChange(models.Model):
         "stock_decision",
         "stock_lot_ids",
         "document_revision_ids",
+        "bom_content_digest",
     ]
     _md_transition_fields = ("approved_on", "effective_on")
     _md_create_only_fields = ("name", "company_id")
@@ -190,6 +199,34 @@ class MdQualityChange(models.Model):
     _md_field_states = dict.fromkeys([*_md_signed_fields, "bom_change_ids"], OPEN_STATES)
 
     # --- computes ------------------------------------------------------------
+
+    @api.depends(
+        "bom_change_ids.new_bom_id.product_qty",
+        "bom_change_ids.new_bom_id.bom_line_ids.product_id",
+        "bom_change_ids.new_bom_id.bom_line_ids.product_qty",
+        "bom_change_ids.new_bom_id.bom_line_ids.product_uom_id",
+        "bom_change_ids.new_bom_id.operation_ids.workcenter_id",
+        "bom_change_ids.new_bom_id.operation_ids.time_cycle_manual",
+    )
+    def _compute_bom_content_digest(self):
+        for change in self:
+            content = [
+                {
+                    "bom": bom.id,
+                    "quantity": bom.product_qty,
+                    "lines": sorted(
+                        (line.product_id.id, line.product_qty, line.product_uom_id.id)
+                        for line in bom.bom_line_ids
+                    ),
+                    "operations": sorted(
+                        (operation.name, operation.workcenter_id.id, operation.time_cycle_manual)
+                        for operation in bom.operation_ids
+                    ),
+                }
+                for bom in change.sudo().bom_change_ids.new_bom_id.sorted("id")
+            ]
+            payload = json.dumps(content, sort_keys=True, default=str)
+            change.bom_content_digest = hashlib.sha256(payload.encode()).hexdigest() if content else False
 
     @api.depends(*UDI_TRIGGERS)
     def _compute_udi_new_di_required(self):
@@ -390,6 +427,14 @@ class MdQualityChange(models.Model):
         """What prevents the change from being applied today, as messages."""
         self.ensure_one()
         blockers = []
+        if any(not check["valid"] for check in self.md_verify_signatures()):
+            blockers.append(
+                self.env._(
+                    "%s changed after its approval (its new BoM versions or its content no longer match the "
+                    "signatures): it cannot be made effective.",
+                    self.display_name,
+                )
+            )
         if self.open_task_count:
             blockers.append(
                 self.env._(

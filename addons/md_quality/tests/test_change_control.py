@@ -296,6 +296,38 @@ class TestChangeControl(MdCapaCase):
         with self.assertRaisesRegex(UserError, "is closed"):
             change.write({"effective_date": self.today + timedelta(days=5)})
 
+    def test_approved_bom_version_is_locked(self):
+        """ISO 13485 7.3.9: what is made effective is what was approved: the new BoM version cannot be
+        edited from the approval on, and a change behind the ORM's back voids effectivity."""
+        change = self.new_change(
+            bom_change_ids=[
+                Command.create({"new_bom_id": self.new_bom.id, "replaced_bom_id": self.old_bom.id})
+            ]
+        )
+        self.new_bom.bom_line_ids[0].product_qty = 2  # still in assessment: editable
+        self.approved(change)
+        line = self.new_bom.bom_line_ids[0]
+        for edit in (
+            lambda: line.write({"product_qty": 3}),
+            lambda: self.new_bom.write({"bom_line_ids": [Command.create({"product_id": self.label.id})]}),
+            lambda: self.env["mrp.bom.line"].create({"bom_id": self.new_bom.id, "product_id": self.label.id}),
+            lambda: line.unlink(),
+            lambda: self.new_bom.unlink(),
+        ):
+            with self.assertRaises(UserError) as refusal:
+                edit()
+            self.assertIn(change.display_name, str(refusal.exception))
+        self.assertEqual(line.product_qty, 2)
+        self.old_bom.bom_line_ids[0].product_qty = 4  # the replaced version is not under approval
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mrp_bom_line SET product_qty = 9 WHERE id = %s", [line.id])
+        self.env.invalidate_all()
+        self.add_task(change).action_done()
+        change.write({"effective_date": self.today})
+        with self.assertRaisesRegex(UserError, "changed after its approval"):
+            change.with_user(self.manager).action_make_effective()
+        self.assertFalse(self.new_bom.active)
+
     def test_effective_document_revision(self):
         first, second = self.approved_revision(self.today + timedelta(days=2))
         self.assertEqual((first.state, second.state), ("effective", "approved"))
