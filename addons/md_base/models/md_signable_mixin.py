@@ -10,7 +10,7 @@ VOID_REASON_CONTENT_CHANGED = "Signed content changed"
 
 # 21 CFR 11.50: printed name, date and time, meaning, shown with the record.
 SIGNATURE_PAGE = """
-<page string="Signatures" name="md_signatures">
+<page name="md_signatures">
     <group>
         <field name="md_signature_state" widget="badge"
                decoration-success="md_signature_state == 'signed'"
@@ -24,7 +24,7 @@ SIGNATURE_PAGE = """
             <field name="reason"/>
             <field name="content_hash" optional="hide"/>
             <field name="voided" column_invisible="True"/>
-            <field name="void_reason" string="Voided" decoration-danger="voided"/>
+            <field name="void_reason" decoration-danger="voided"/>
         </list>
     </field>
 </page>
@@ -248,9 +248,17 @@ class MdSignableMixin(models.AbstractModel):
         if header is None:
             header = etree.Element("header")
             arch.insert(0, header)
-        button = etree.fromstring(
-            '<button name="action_md_sign" type="object" string="Sign" invisible="not id" '
-            'data-hotkey="shift+s" help="Sign this record electronically (21 CFR Part 11)"/>'
+        # Injected after the view's own terms are translated: the labels are translated here.
+        button = etree.Element(
+            "button",
+            {
+                "name": "action_md_sign",
+                "type": "object",
+                "string": self.env._("Sign"),
+                "invisible": "not id",
+                "data-hotkey": "shift+s",
+                "help": self.env._("Sign this record electronically (21 CFR Part 11)"),
+            },
         )
         statusbar = header.find("field[@widget='statusbar']")
         if statusbar is not None:
@@ -262,4 +270,7 @@ class MdSignableMixin(models.AbstractModel):
         notebook = container.find(".//notebook")
         if notebook is None:
             notebook = etree.SubElement(container, "notebook")
-        notebook.append(etree.fromstring(SIGNATURE_PAGE))
+        page = etree.fromstring(SIGNATURE_PAGE)
+        page.set("string", self.env._("Signatures"))
+        page.find(".//field[@name='void_reason']").set("string", self.env._("Voided"))
+        notebook.append(page)

@@ -440,6 +440,19 @@ class TestSignableMixin(MdBaseTesterCase):
         self.assertIsNotNone(page.find(".//field[@name='md_signature_ids']"))
         self.assertIsNotNone(arch.find(".//page[@name='notes']"), "the view's own pages stay")
 
+    def test_injected_labels_are_in_the_users_language(self):
+        """The button and page the mixin injects after the view's own terms were translated are
+        translated too: nothing English in a Chinese user's form."""
+        self._tester_form_view()
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["md_base"], ["zh_CN"], overwrite=True)
+        views = self.Tester.with_context(lang="zh_CN").get_views([(False, "form")])
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        self.assertEqual(arch.find("header/button[@name='action_md_sign']").get("string"), "签名")
+        page = arch.find(".//page[@name='md_signatures']")
+        self.assertEqual(page.get("string"), "电子签名")
+        self.assertEqual(page.find(".//field[@name='void_reason']").get("string"), "已作废")
+
     def test_form_without_header_or_notebook_gets_them(self):
         arch = etree.fromstring('<form><sheet><group><field name="name"/></group></sheet></form>')
         self.Tester._md_add_signature_elements(arch)
