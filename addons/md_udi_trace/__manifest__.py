@@ -44,6 +44,7 @@
     "demo": [
         "demo/md_device_demo.xml",
         "demo/md_genealogy_demo.xml",
+        "demo/md_trial_team_demo.xml",
         "demo/md_lot_hold_signature_demo.xml",
     ],
     "assets": {

@@ -20,3 +20,4 @@ from . import res_config_settings
 from . import md_audit_rule
 from . import md_label_log
 from . import stock_lot_demo
+from . import res_users_demo
