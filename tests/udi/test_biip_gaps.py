@@ -31,7 +31,7 @@ def test_wrong_gtin_check_digit_is_only_noted():
 
 def test_association_rules():
     assert GS1Message.parse("00106141411234567897" + "21S").element_strings.get(ai="21").value == "S"
-    with pytest.raises(udi.UdiError, match=r"AI \(21\) requires AI \(01\) or \(8006\)"):
+    with pytest.raises(udi.UdiError, match=r"AI \(21\) requires AI \(01\) or \(03\) or \(8006\)"):
         udi.parse("00106141411234567897" + "21S", today=TODAY)
 
 
@@ -47,6 +47,9 @@ def test_digital_link_duplicate_and_lot_in_query():
 
 
 def test_digital_link_zero_suppressed_gtin():
+    # biip pads silently; udi pads too (legacy labels) but says so, or refuses when asked to.
     assert GS1DigitalLinkURI.parse("https://id.gs1.org/01/614141123452").element_strings[0].value == GTIN
+    result = udi.parse("https://id.gs1.org/01/614141123452", today=TODAY)
+    assert (result.di, result.extra["zero_suppressed_gtin"]) == (GTIN, "614141123452")
     with pytest.raises(udi.UdiError, match="must have 14 digits"):
-        udi.parse("https://id.gs1.org/01/614141123452", today=TODAY)
+        udi.parse("https://id.gs1.org/01/614141123452", today=TODAY, permit_zero_suppressed_gtin=False)

@@ -1,4 +1,5 @@
-"""GS1 element strings: raw with GS, AIM identifiers, human-readable form (regulatory.md section 1)."""
+"""GS1 element strings: raw with GS, AIM identifiers, human-readable form (GS1 General Specifications;
+association rules of the GS1 Barcode Syntax Dictionary, gs1/gs1-syntax-engine gs1-syntax-dictionary.txt)."""
 
 import datetime
 
@@ -214,19 +215,30 @@ def test_17_wins_over_7003_for_expiry():
     assert parse(f"01{GTIN}17261130" + "70032612311345").expiry == datetime.date(2026, 11, 30)
 
 
-# --- association rules, duplicates (GenSpecs 4.14) -------------------------------------------------
+# --- association rules, duplicates (GenSpecs 4.14; Syntax Dictionary "req" and "ex") -----------------
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        # 21 requires 01 (or 8006): an SSCC is not enough
-        ("00106141411234567897" + "21S1", r"AI \(21\) requires AI \(01\) or \(8006\) in the same symbol"),
+        # 21 "req=01,03,8006": an SSCC is not enough
+        (
+            "00106141411234567897" + "21S1",
+            r"AI \(21\) requires AI \(01\) or \(03\) or \(8006\) in the same symbol",
+        ),
         (f"01{GTIN}21S1{GS}235X", r"AI \(21\) and AI \(235\) must not appear together"),
         (f"01{GTIN}02{GTIN}37" + "5", r"AI \(01\) and AI \(02\) must not appear together"),
         (f"01{GTIN}25012345", r"AI \(250\) requires AI \(21\)"),
-        ("00106141411234567897" + "17261231", r"AI \(17\) requires AI \(01\) or \(02\)"),
-        (f"01{GTIN}3100000001" + "3101000010", r"AI \(3100\) and AI \(3101\) give the same measure twice"),
+        (
+            "00106141411234567897" + "17261231",
+            r"AI \(17\) requires AI \(01\) or \(02\) or \(03\) or \(255\) or \(8006\) or \(8026\)",
+        ),
+        # "3100-3105 ... ex=310n": two variants of one measure
+        (f"01{GTIN}3100000001" + "3101000010", r"AI \(3100\) and AI \(3101\) must not appear together"),
+        # "7004 req=01+10": both AIs of the alternative are needed
+        (f"01{GTIN}7004" + "1", r"AI \(7004\) requires AI \(01\)\+\(10\)"),
+        # "717 req=01", as 710 to 716 (national healthcare reimbursement numbers)
+        ("00106141411234567897" + "717SRN1", r"AI \(717\) requires AI \(01\)"),
     ],
 )
 def test_association_rules(raw, message):
@@ -384,3 +396,100 @@ def test_gmn_check_characters():
 def test_date_with_a_digit_too_many_is_a_length_error():
     with pytest.raises(udi.UdiError, match=r"AI \(17\).*'2612311' has 7 characters, exactly 6 needed"):
         parse(f"(01){GTIN}(17)2612311")
+
+
+def test_one_measure_alone_is_not_exclusive_of_itself():
+    # "An AI is not exclusive of itself even if it matches a pattern" (3100 "ex=310n")
+    assert parse(f"01{GTIN}3100000001").extra == {"3100": "000001"}
+
+
+def test_717_is_an_nhrn_like_710_to_716():
+    assert parse(f"(01){GTIN}(714)AIM123(717)SRN123").extra == {"714": "AIM123", "717": "SRN123"}
+
+
+# --- made-to-order GTIN, AI (03) (Syntax Dictionary "03 ... ex=01,02,37") ---------------------------
+
+
+def test_made_to_order_gtin_is_a_device_identifier():
+    result = parse(f"(03){GTIN}(17)261231(10)LOT1(21)S1")
+    expected = (GTIN, "LOT1", "S1", datetime.date(2026, 12, 31))
+    assert (result.di, result.lot, result.serial, result.expiry) == expected
+    assert result.extra == {"made_to_order_gtin": True}
+    assert parse(f"03{GTIN}10LOT1").di == GTIN
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (f"(01){GTIN}(03){GTIN}", r"AI \(01\) and AI \(03\) must not appear together"),
+        (f"(03){GTIN}(02){GTIN}(37)5", r"AI \(03\) and AI \(02\) must not appear together"),
+        (f"(03){GTIN}(22)CPV", r"AI \(22\) requires AI \(01\)"),  # "22 req=01" only
+        (f"(03){GTIN}(240)REF", r"AI \(240\) requires AI \(01\) or \(02\) or \(8006\) or \(8026\)"),
+        ("(03)00614141123453", r"GTIN 00614141123453 in AI \(03\): check digit should be 2"),
+    ],
+)
+def test_made_to_order_gtin_rules(raw, message):
+    with pytest.raises(udi.UdiError, match=message):
+        parse(raw)
+
+
+# --- MUDI, AI (8014) ("X..25,csumalpha,gcppos1,hasnondigit req=01") --------------------------------
+
+# check character pairs of the csumalpha linter's test cases (gs1-syntax-engine lint_csumalpha.c)
+MUDI = "7907665Bm8v2AB"
+
+
+def test_mudi_with_its_check_characters():
+    assert parse(f"(01){GTIN}(8014){MUDI}").extra == {"8014": MUDI}
+
+
+def test_mudi_requires_a_gtin():
+    with pytest.raises(udi.UdiError, match=r"AI \(8014\) requires AI \(01\)"):
+        parse(f"(00)106141411234567897(8014){MUDI}")
+
+
+def test_mudi_wrong_check_characters():
+    message = r"MUDI 7907665Bm8v2AC in AI \(8014\): check characters should be AB"
+    with pytest.raises(udi.UdiError, match=message):
+        parse(f"(01){GTIN}(8014)7907665Bm8v2AC")
+
+
+def test_mudi_must_contain_a_non_digit():
+    digits = next(
+        data + pair
+        for data in (f"{number:08d}" for number in range(10**6, 10**7))
+        if (pair := udi.gmn_check_characters(data)).isdigit()
+    )
+    with pytest.raises(udi.UdiError, match="must contain a character that is not a digit"):
+        parse(f"(01){GTIN}(8014){digits}")
+
+
+@pytest.mark.parametrize("ai", ["8013", "8014"])
+def test_gmn_and_mudi_start_with_a_gs1_company_prefix(ai):
+    data = "123A5" + "X"
+    value = data + udi.gmn_check_characters(data)
+    with pytest.raises(udi.UdiError, match="must start with a GS1 Company Prefix"):
+        parse(f"(01){GTIN}({ai}){value}")
+
+
+# --- dates of the item in a PI-only symbol ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "dates"),
+    [
+        ("(15)261231", {"15": "2026-12-31"}),  # best before
+        ("(15)261200(10)L1", {"15": "2026-12-31"}),  # DD=00: last day of the month (GenSpecs 7.12)
+        ("(13)250115(21)S1", {"13": "2025-01-15"}),  # pack date
+        ("(16)261130", {"16": "2026-11-30"}),  # sell by
+    ],
+)
+def test_item_dates_in_a_pi_only_symbol_are_returned(raw, dates):
+    result = parse(raw)
+    assert (result.pi_only, result.di, result.expiry) == (True, None, None)
+    assert result.extra["dates"] == dates
+
+
+def test_best_before_is_not_the_expiry_date():
+    result = parse(f"(01){GTIN}(15)261231(17)270100")
+    assert (result.expiry, result.extra["dates"]) == (datetime.date(2027, 1, 31), {"15": "2026-12-31"})

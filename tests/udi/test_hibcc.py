@@ -1,4 +1,10 @@
-"""HIBC LIC primary, secondary and concatenated data (ANSI/HIBC 2.6, regulatory.md section 2)."""
+"""HIBC LIC primary, secondary and concatenated data (ANSI/HIBC 2.6-2016).
+
+Published examples: ANSI/HIBC 2.6-2016 Figure 2 (primary), Figure 6 (secondary symbol) and the figure
+of 4.3.3 (concatenated), as reproduced in bwipp/postscriptbarcode tests/ps_tests/hibccode39.ps.test
+and hibcdatamatrix.ps.test; secondary formats as bwipp/postscriptbarcode wiki "HIBC Data Structures"
+lists them.
+"""
 
 import datetime
 
@@ -78,7 +84,11 @@ def test_primary_errors(raw, message):
         ("$$900100" + "7LOT1", "LOT1", None, None, 100),  # 5-digit quantity
         ("$$+3270930SER9", None, "SER9", datetime.date(2027, 9, 30), None),
         ("$$+7SER9", None, "SER9", None, None),
+        ("$$+0927SER9", None, "SER9", datetime.date(2027, 9, 30), None),  # serial after MMYY
+        ("$$+824" + "7SER9", None, "SER9", None, 24),  # serial after a quantity
         ("27273LOT1", "LOT1", None, datetime.date(2027, 9, 30), None),  # legacy +YYJJJlot
+        ("27273", None, None, datetime.date(2027, 9, 30), None),  # legacy date, lot omitted
+        ("27273" + "L" * 13, "L" * 13, None, datetime.date(2027, 9, 30), None),  # legacy lot: 13 at most
         ("$LOT1/SSER2", "LOT1", "SER2", None, None),
         ("$LOT1/16D20250115", "LOT1", None, None, None),
         ("$LOT1/14D20270930", "LOT1", None, datetime.date(2027, 9, 30), None),
@@ -106,6 +116,11 @@ def test_secondary_hour_and_manufacturing_date():
         ("$$427093025LOT1", "hour 25 does not exist"),
         ("$$8A" + "7LOT1", "quantity after flag 8 must be 2 digits"),
         ("$$3270930" + "L" * 19, "lot number 'LLLLLLLLLLLLLLLLLLL' must be 1 to 18"),
+        ("27273" + "L" * 14, "lot number 'LLLLLLLLLLLLLL' must be 1 to 13"),
+        ("$$7", "carries no lot, serial number, date or quantity"),
+        ("$$9001", "quantity after flag 9 must be 5 digits, got '001'"),
+        ("$$82410X3", "HIBC expiry date MMYY expected, got '10X3'"),  # a format digit starts a date
+        ("$$A", "format digit after \\$\\$ must be 0 to 9, got 'A'"),
         ("$LOT1/X12", "supplemental data /X12 is not /S, /16D, /14D or /Q"),
         ("$LOT1/16D2025011", "manufacturing date must be YYYYMMDD"),
         ("$+", "serial number '' must be 1 to 18"),
@@ -144,3 +159,108 @@ def test_concatenated_wrong_check_character():
 
 def test_hibc_with_a_non_gs1_aim_identifier():
     assert parse("]C0" + PRIMARY).symbology == "]C0"
+
+
+# --- published examples: ANSI/HIBC 2.6-2016 figures -----------------------------------------------
+
+FIGURE_6 = "+$$52001510X3G" + "D"  # secondary symbol: $$5 YYJJJ 20015, lot 10X3, link G, check D
+
+
+def test_figure_6_secondary_symbol():
+    result = parse(FIGURE_6)
+    assert (result.di, result.lot, result.expiry, result.pi_only) == (
+        None,
+        "10X3",
+        datetime.date(2020, 1, 15),
+        True,
+    )
+    assert result.extra == {"link_character": "G"}
+
+
+def test_figure_in_4_3_3_concatenated_symbol():
+    result = parse("+A123BJC5D6E71/$$52001510X3C")
+    assert (result.di, result.lot, result.expiry) == ("A123BJC5D6E71", "10X3", datetime.date(2020, 1, 15))
+
+
+# --- primary and secondary printed as two linear symbols, read back to back -----------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        PRIMARY + FIGURE_6,
+        FIGURE_6 + PRIMARY,  # the secondary scanned first
+        PRIMARY + "\r\n" + FIGURE_6,  # each read ending with the scanner's suffix
+        PRIMARY + "\t" + FIGURE_6,
+    ],
+)
+def test_primary_and_secondary_symbols_read_together(raw):
+    result = parse(raw)
+    assert (result.di, result.lot, result.expiry, result.pi_only) == (
+        "A123BJC5D6E71",
+        "10X3",
+        datetime.date(2020, 1, 15),
+        False,
+    )
+    assert result.extra["link_character"] == LINK
+    assert result.extra["symbols"] == 2
+
+
+def test_secondary_of_another_primary_is_refused():
+    other = checked("+A123BJC5D6E72")  # check character H, not G
+    with pytest.raises(udi.UdiError, match="link character 'G' does not match the primary symbol's check"):
+        parse(other + FIGURE_6)
+
+
+def test_space_as_check_character_is_data_not_a_separator():
+    # A space (value 38) can be a check character: only CR, LF and Tab separate two reads.
+    alphanumerics = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    primary = next(
+        p for a in alphanumerics for b in alphanumerics if (p := checked(f"+A123{a}{b}1")).endswith(" ")
+    )
+    secondary = checked(f"+$LOT1{primary[-1]}")
+    result = parse(primary + secondary)
+    assert (result.di, result.lot) == (primary[1:-1], "LOT1")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (PRIMARY + "\r\n" + PRIMARY, "must be a primary symbol and its secondary symbol"),
+        (FIGURE_6 + "\n" + FIGURE_6, "must be a primary symbol and its secondary symbol"),
+        (PRIMARY + "\n" + FIGURE_6 + "\n" + FIGURE_6, "a primary and a secondary symbol at most"),
+        (PRIMARY + "\n" + FIGURE_6[:-1] + "E", "check character should be 'D', not 'E'"),
+    ],
+)
+def test_symbols_read_together_errors(raw, message):
+    with pytest.raises(udi.UdiError, match=message):
+        parse(raw)
+
+
+# --- quantity formats $$8 (2 digits) and $$9 (5 digits), then optionally a date format -----------
+
+
+@pytest.mark.parametrize(
+    ("data", "quantity", "expiry", "lot"),
+    [
+        ("$$824" + "0927" + "LOT1", 24, datetime.date(2027, 9, 30), "LOT1"),  # then MMYY
+        ("$$824" + "2093027" + "LOT1", 24, datetime.date(2027, 9, 30), "LOT1"),  # then MMDDYY
+        ("$$824" + "527273" + "LOT1", 24, datetime.date(2027, 9, 30), "LOT1"),  # then YYJJJ
+        ("$$824" + "7" + "LOT1", 24, None, "LOT1"),  # "7": no date
+        ("$$824" + "LOT1", 24, None, "LOT1"),  # no date format: the lot follows
+        ("$$824", 24, None, None),  # quantity only
+        ("$$900100" + "3270930" + "LOT1", 100, datetime.date(2027, 9, 30), "LOT1"),
+        ("$$999999" + "X1", 99999, None, "X1"),
+    ],
+)
+def test_quantity_formats(data, quantity, expiry, lot):
+    result = parse(secondary(data))
+    assert (result.quantity, result.expiry, result.lot) == (quantity, expiry, lot)
+
+
+def test_trailing_space_check_character_is_kept():
+    alphanumerics = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    primary = next(
+        p for a in alphanumerics for b in alphanumerics if (p := checked(f"+A123{a}{b}1")).endswith(" ")
+    )
+    assert parse(primary + "\r\n").di == primary[1:-1]

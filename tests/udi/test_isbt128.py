@@ -1,4 +1,4 @@
-"""ICCBBA ISBT 128 data structures for HCT/P and blood-bag UDIs (regulatory.md section 2)."""
+"""ICCBBA ISBT 128 data structures for HCT/P and blood-bag UDIs (ICCBBA ST-001, ST-011)."""
 
 import datetime
 

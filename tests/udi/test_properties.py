@@ -27,6 +27,10 @@ VALID = [
     "=/A9999XYZ100T0944=,000025=A99971312345600=>014032=}013032&,1000000000000XYZ123",
     "17261231" + "10LOT1",
     "0100614141123452" + "70032612311345<GS>10L|21S",
+    "(03)00614141123452(15)261231(21)S1(8014)7907665Bm8v2AB",
+    "https://id.gs1.org/01/9520123456788/235/XYZ?10=ABC123&17=261200",
+    "+A123BJC5D6E71G\r\n+$$52001510X3GD",
+    "+A123BJC5D6E71G+$$82420928053C001GJ",
 ]
 BOUNDED = settings(max_examples=200, deadline=None)
 
@@ -151,7 +155,9 @@ def hri_is_unambiguous(data):
 @BOUNDED
 @given(gs1_data())
 def test_round_trip_raw_with_gs(data):
-    assert_same(udi.parse(encode_raw(data), today=TODAY), data)
+    raw = encode_raw(data)
+    if "<GS>" not in raw:  # the documented separator substitute is itself made of CSET 82 characters
+        assert_same(udi.parse(raw, today=TODAY), data)
 
 
 @BOUNDED

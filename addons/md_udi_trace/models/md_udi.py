@@ -19,7 +19,11 @@ class MdUdi(models.AbstractModel):
         ('YYYY-MM-DD'), ``quantity``, ``product_id`` / ``packaging_id`` (ids of the product or packaging
         whose UDI-DI this is in the current company), ``pi_only`` (True when the symbol carries
         production identifiers only, the second symbol of a split label) and ``extra`` (other GS1 AIs
-        by AI number, other HIBCC/ISBT 128 fields). Absent values are False.
+        by AI number; ``dates``: other dates of the item such as best before (AI 15) as
+        'YYYY-MM-DD'; ``made_to_order_gtin`` when the DI is an AI (03) GTIN; ``zero_suppressed_gtin``
+        when a legacy Digital Link wrote the GTIN with fewer than 14 digits; other HIBCC/ISBT 128
+        fields, ``symbols`` = 2 when an HIBC primary and secondary symbol were read together).
+        Absent values are False.
 
         The GS1 separator FNC1 is ASCII 29, which XML 1.0 cannot carry: over XML-RPC send it as
         ``<GS>`` (also accepted: ``{GS}``, ``[GS]``, ``^]``, a literally typed ``\\x1d`` or

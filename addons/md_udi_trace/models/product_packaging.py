@@ -8,7 +8,7 @@ from .product_product import (
     normalise_di,
     single_issuer,
 )
-from .product_template import can_edit_device_data, check_master_data_access
+from .product_template import _changed_fields, can_edit_device_data, check_master_data_access
 
 # Packaging levels of a device (21 CFR 801.20 / MDR Art. 27(3): a UDI on every package level;
 # GS1 GTIN allocation rules: each level with another contained quantity gets its own DI).
@@ -24,6 +24,9 @@ DI_FIELDS = ["md_udi_di", "md_udi_issuer", "md_udi_level"]
 # The contained quantity and the product belong to what a packaging DI identifies
 # (GS1 GTIN management rules: another quantity is another GTIN).
 DI_IDENTITY_FIELDS = ("md_udi_di", "md_udi_issuer", "qty", "product_id")
+# GUDID package information (package DI, issuing agency, quantity per package, package type): a change
+# is an update of the device's GUDID record (21 CFR 830.330(b)).
+GUDID_PACKAGING_FIELDS = ("md_udi_di", "md_udi_issuer", "qty", "md_udi_level", "product_id")
 
 
 class ProductPackaging(models.Model):
@@ -57,14 +60,30 @@ class ProductPackaging(models.Model):
                 vals["md_udi_di"] = normalise_di(
                     self.env, vals["md_udi_di"], vals.get("md_udi_issuer", "gs1")
                 )
-        return super().create(vals_list)
+        packagings = super().create(vals_list)
+        packagings.filtered("md_udi_di").product_id.product_tmpl_id._md_gudid_mark_changed()
+        return packagings
 
     def write(self, vals):
         if vals.get("md_udi_di"):
             vals = {**vals, "md_udi_di": normalise_di(self.env, vals["md_udi_di"], single_issuer(self, vals))}
         check_master_data_access(self, vals, DI_FIELDS)
         check_di_change_allowed(self, self.product_id, vals, DI_IDENTITY_FIELDS)
-        return super().write(vals)
+        changed = self.filtered(
+            lambda p: (
+                (p.md_udi_di or vals.get("md_udi_di")) and _changed_fields(p, vals, GUDID_PACKAGING_FIELDS)
+            )
+        )
+        templates = changed.product_id.product_tmpl_id
+        result = super().write(vals)
+        (templates | changed.product_id.product_tmpl_id)._md_gudid_mark_changed()
+        return result
+
+    def unlink(self):
+        templates = self.filtered("md_udi_di").product_id.product_tmpl_id
+        result = super().unlink()
+        templates._md_gudid_mark_changed()
+        return result
 
     @api.constrains("md_udi_di", "md_udi_issuer", "product_id", "company_id")
     def _check_md_udi_di(self):

@@ -36,6 +36,23 @@ MARKET_STATUS = [
 # and the stock settings they imply: Odoo keeps lot/serial numbers and their dates on stock.lot.
 LABEL_PI_FIELDS = ("md_label_lot", "md_label_serial", "md_label_expiry", "md_label_production_date")
 TRACKING_SOURCE_FIELDS = ("md_is_device", *LABEL_PI_FIELDS)
+# 21 CFR 830.330(b): "The labeler of a device shall submit to FDA an update to the information
+# required by 830.310 whenever the information changes. The updated information must be submitted no
+# later than the date a device is first labeled with the changed information. If the information
+# does not appear on the label of a device, the updated information must be submitted within 10
+# business days of the change." (FDA CFR database and eCFR, 21 CFR 830.330).
+GUDID_UPDATE_BUSINESS_DAYS = 10
+# The device's GUDID information (830.310; the GUDID elements of the UDI database export) held on the
+# template. A change of the variant's DI is a new device identifier, not an update (830.50).
+GUDID_FIELDS = (
+    *("md_device_count", "md_manufacturer_id", "md_brand_name", "md_model_version"),
+    *("md_catalogue_number", "md_device_description", "md_market_status", "md_single_use"),
+    *LABEL_PI_FIELDS,
+    *("md_contains_latex", "md_mri_safety", "md_prescription", "md_is_kit", "md_is_combination"),
+    *("md_is_hctp", "md_sterile", "md_requires_sterilisation", "md_sterilisation_method"),
+    *("md_fda_premarket_number", "md_fda_product_code", "md_gmdn_code", "md_clinical_size"),
+    *("md_storage_conditions", "md_storage_temp_controlled", "md_storage_temp_min", "md_storage_temp_max"),
+)
 
 
 def _changed_fields(records, vals, names):
@@ -177,6 +194,35 @@ class ProductTemplate(models.Model):
         tracking=True,
         help="MDR Art. 11, for non-EU manufacturers",
     )
+    md_gudid_publish_date = fields.Date(
+        "GUDID Publish Date",
+        tracking=True,
+        copy=False,
+        help="Date the device identifier record was published in the FDA GUDID. Later changes of its "
+        "GUDID information start the 21 CFR 830.330(b) update deadline.",
+    )
+    md_gudid_changed_date = fields.Date(
+        "GUDID Information Changed",
+        readonly=True,
+        tracking=True,
+        copy=False,
+        help="Last change of the device's GUDID information (or of a packaging level) after the GUDID "
+        "publish date; set when the change is saved.",
+    )
+    md_gudid_update_submitted_date = fields.Date(
+        "GUDID Update Submitted",
+        tracking=True,
+        copy=False,
+        help="Date the update of the GUDID record was submitted to FDA.",
+    )
+    md_gudid_update_due = fields.Date(
+        "GUDID Update Due",
+        compute="_compute_md_gudid_update_due",
+        store=True,
+        help="21 CFR 830.330(b): an update not appearing on the label is due within 10 business days of "
+        "the change (the company's FDA deadline calendar). Information that appears on the label is "
+        "due no later than the date a device is first labeled with it, which may be earlier.",
+    )
 
     # The default serves new records in the form view, which the compute does not reach.
     md_can_edit_device = fields.Boolean(
@@ -224,6 +270,42 @@ class ProductTemplate(models.Model):
             else:
                 texts = [f"{variant.display_name}\n{reports[variant.id]}" for variant in variants]
                 template.md_udi_missing_elements = "\n\n".join(texts) or False
+
+    @api.depends("md_gudid_changed_date", "md_gudid_update_submitted_date", "company_id")
+    def _compute_md_gudid_update_due(self):
+        """Change date + 10 business days of the FDA calendar, until an update is submitted."""
+        due = self.filtered(
+            lambda t: (
+                t.md_gudid_changed_date
+                and not (
+                    t.md_gudid_update_submitted_date
+                    and t.md_gudid_update_submitted_date >= t.md_gudid_changed_date
+                )
+            )
+        )
+        (self - due).md_gudid_update_due = False
+        for company, templates in due.grouped(lambda t: t.company_id or self.env.company).items():
+            count = company._md_working_day_counter(
+                "fda", templates.mapped("md_gudid_changed_date"), GUDID_UPDATE_BUSINESS_DAYS
+            )
+            for template in templates:
+                template.md_gudid_update_due = count(
+                    template.md_gudid_changed_date, GUDID_UPDATE_BUSINESS_DAYS
+                )
+
+    def _md_gudid_published(self):
+        """The templates whose GUDID record was published before today: a change "after the
+        publication date" (not on that day) is an update of the published record."""
+        today = fields.Date.context_today(self)
+        return self.filtered(lambda t: t.md_gudid_publish_date and t.md_gudid_publish_date < today)
+
+    def _md_gudid_mark_changed(self):
+        """Record today as the change date of the published GUDID records among ``self``."""
+        published = self._md_gudid_published()
+        if published:
+            # A record of what changed, not a user's edit: written whatever the user's rights on products
+            # (a packaging quantity may be changed by stock users). The user stays the author.
+            published.sudo().write({"md_gudid_changed_date": fields.Date.context_today(self)})
 
     @api.depends("product_variant_ids.md_udi_di", "product_variant_ids.md_udi_issuer")
     def _compute_md_udi_di(self):
@@ -286,21 +368,26 @@ class ProductTemplate(models.Model):
 
     def write(self, vals):
         check_master_data_access(self, vals, self._md_protected_fields())
+        gudid_changed = self._md_gudid_published().filtered(lambda t: _changed_fields(t, vals, GUDID_FIELDS))
         if not set(TRACKING_SOURCE_FIELDS) & vals.keys():
-            return super().write(vals)
-        # The implied stock settings go in the same write, so that the constraint sees a consistent record.
-        batches = defaultdict(lambda: self.browse())
-        for template in self:
-            values = {**template._md_current_values(TRACKING_SOURCE_FIELDS), **vals}
-            settings = {
-                name: value
-                for name, value in self._md_stock_settings(values).items()
-                if name not in vals and template[name] != value
-            }
-            batches[tuple(sorted(settings.items()))] |= template
-        for settings, templates in batches.items():
-            super(ProductTemplate, templates).write({**vals, **dict(settings)})
-        return True
+            result = super().write(vals)
+        else:
+            # The implied stock settings go in the same write, so that the constraint sees a consistent
+            # record.
+            batches = defaultdict(lambda: self.browse())
+            for template in self:
+                values = {**template._md_current_values(TRACKING_SOURCE_FIELDS), **vals}
+                settings = {
+                    name: value
+                    for name, value in self._md_stock_settings(values).items()
+                    if name not in vals and template[name] != value
+                }
+                batches[tuple(sorted(settings.items()))] |= template
+            for settings, templates in batches.items():
+                super(ProductTemplate, templates).write({**vals, **dict(settings)})
+            result = True
+        gudid_changed._md_gudid_mark_changed()
+        return result
 
     @api.constrains(*TRACKING_SOURCE_FIELDS, "tracking", "use_expiration_date")
     def _check_md_label_pis(self):

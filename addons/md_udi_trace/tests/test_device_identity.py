@@ -1,3 +1,8 @@
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
@@ -396,3 +401,100 @@ class TestShelfLifeRequirements(DeviceCase):
     def test_storage_range_must_be_ordered(self):
         with self.assertRaisesRegex(ValidationError, "minimum storage temperature"):
             self.device("Cold", md_storage_temp_controlled=True, md_storage_temp_min=8, md_storage_temp_max=2)
+
+
+# Friday 20 November 2026; Thanksgiving Day, a US federal holiday, is Thursday 26 November.
+FRIDAY = date(2026, 11, 20)
+
+
+@tagged("post_install", "-at_install")
+class TestGudidUpdateDeadline(DeviceCase):
+    """21 CFR 830.330(b): "The labeler of a device shall submit to FDA an update to the information
+    required by 830.310 whenever the information changes. [...] If the information does not appear on
+    the label of a device, the updated information must be submitted within 10 business days of the
+    change." Business days: the company's FDA deadline calendar (md_base working-day calendars)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fda_calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "FDA business days",
+                "tz": "America/New_York",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {"name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17}
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        cls.company.md_fda_calendar_id = cls.fda_calendar
+        cls.template = cls.device(
+            "Catheter 5F",
+            gtin("692345697001"),
+            md_brand_name="CathFlow",
+            md_gudid_publish_date=date(2026, 11, 2),
+        ).product_tmpl_id
+
+    def thanksgiving(self):
+        # 26 November, New York time (UTC-5)
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Thanksgiving Day",
+                "calendar_id": self.fda_calendar.id,
+                "date_from": datetime(2026, 11, 26, 5, 0),
+                "date_to": datetime(2026, 11, 27, 4, 59, 59),
+            }
+        )
+
+    def test_change_after_publication_is_due_within_10_business_days(self):
+        with freeze_time("2026-11-20 15:00:00"):
+            self.template.with_user(self.quality_manager).md_brand_name = "CathFlow II"
+        self.assertEqual(self.template.md_gudid_changed_date, FRIDAY)
+        # 10 business days after Friday 20 November: Friday 4 December.
+        self.assertEqual(self.template.md_gudid_update_due, date(2026, 12, 4))
+
+    def test_public_holidays_of_the_fda_calendar_are_not_business_days(self):
+        self.thanksgiving()
+        with freeze_time("2026-11-20 15:00:00"):
+            self.template.md_sterile = True
+        self.assertEqual(self.template.md_gudid_update_due, date(2026, 12, 7))
+
+    def test_no_deadline_before_publication_or_on_its_day(self):
+        unpublished = self.device("Unpublished", gtin("692345697002")).product_tmpl_id
+        unpublished.md_brand_name = "Draft"
+        self.assertFalse(unpublished.md_gudid_changed_date)
+        with freeze_time("2026-11-02 15:00:00"):
+            self.template.md_brand_name = "Same day"
+        self.assertFalse(self.template.md_gudid_update_due)
+
+    def test_information_outside_the_gudid_record_has_no_deadline(self):
+        with freeze_time("2026-11-20 15:00:00"):
+            self.template.write({"md_emdn_code": "A03010101", "md_brand_name": "CathFlow"})
+        self.assertFalse(self.template.md_gudid_changed_date)
+
+    def test_submitted_update_clears_the_deadline_until_the_next_change(self):
+        with freeze_time("2026-11-20 15:00:00"):
+            self.template.md_gmdn_code = "35862"
+        self.template.md_gudid_update_submitted_date = date(2026, 11, 24)
+        self.assertFalse(self.template.md_gudid_update_due)
+        with freeze_time("2026-11-25 15:00:00"):
+            self.template.md_gmdn_code = "35863"
+        self.assertEqual(self.template.md_gudid_update_due, date(2026, 12, 9))
+
+    def test_packaging_level_changes_update_the_gudid_record(self):
+        with freeze_time("2026-11-20 15:00:00"):
+            packaging = self.env["product.packaging"].create(
+                {
+                    "name": "Box of 10",
+                    "product_id": self.template.product_variant_id.id,
+                    "qty": 10,
+                    "md_udi_di": gtin("1692345697001"),
+                }
+            )
+        self.assertEqual(self.template.md_gudid_changed_date, FRIDAY)
+        with freeze_time("2026-11-23 15:00:00"):
+            packaging.qty = 12
+        self.assertEqual(self.template.md_gudid_changed_date, date(2026, 11, 23))

@@ -14,7 +14,9 @@ from .test_device_identity import gtin
 class TestUdiExport(TransactionCase):
     """UDI database submissions.
 
-    GUDID (21 CFR 830.310), EUDAMED (MDR Annex VI Part B), NMPA UDID (YY/T 1752).
+    GUDID (21 CFR 830.310); EUDAMED (MDR Annex VI Parts A 2 and B; element names, nesting and codes of
+    the EUDAMED DTX XML schema 3.0.25, cited by #FLD-UDID-nnn#); NMPA UDID (element names of the UDID
+    public data download XML). Names that could not be verified are stated in the export itself.
     """
 
     @classmethod
@@ -135,42 +137,120 @@ class TestUdiExport(TransactionCase):
             ],
         )
 
-    def test_eudamed_csv_uses_annex_vi_part_b_elements(self):
+    def test_eudamed_csv_uses_annex_vi_part_b_elements_and_schema_codes(self):
         rows = self.csv_rows("eudamed", self.complete)
         self.assertEqual(len(rows), 3)  # the device, then its box and case
         device = rows[0]
         self.assertEqual(device["UDI-DI"], self.complete.md_udi_di)
         self.assertEqual(device["Basic UDI-DI"], "692345694EXPORTQK")
-        self.assertEqual(device["Risk class"], "Class IIa")
+        self.assertEqual(device["Risk class"], "CLASS_IIA")  # RiskClassEnum
         self.assertEqual(device["Manufacturer SRN"], "CN-MF-000000001")
         self.assertEqual(device["Authorised representative SRN"], "DE-AR-000000001")
-        self.assertEqual(device["Type of UDI-PI"], "Batch number, Expiration date, Manufacturing date")
+        # PIElementEnum list (FLD-UDID-148)
+        self.assertEqual(device["Type of UDI-PI"], "BATCH_NUMBER EXPIRATION_DATE MANUFACTURING_DATE")
+        self.assertEqual(device["Status of the device"], "ON_THE_MARKET")
+        # FLD-UDID-157: 0 for a single-use device
+        self.assertEqual(device["Maximum number of reuses"], "0")
         self.assertEqual(device["Package UDI-DI"], "")
         self.assertEqual(
             (rows[2]["Package UDI-DI"], rows[2]["Quantity per package"]), (self.case.md_udi_di, "10")
         )
+
+    def test_eudamed_csv_notes_what_has_no_schema_element(self):
+        device = self.csv_rows("eudamed", self.complete)[0]
+        self.assertIn("Storage and handling conditions: EUDAMED codes this item", device["Notes"])
+        self.assertIn("Clinical size", device["Notes"])
+        self.assertIn("lsn:language", device["Notes"])
+
+    def test_eudamed_xml_uses_the_dtx_schema_names(self):
+        root = etree.fromstring(self.export("eudamed", "xml", self.complete))
+        ns = {
+            "device": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Device/v1",
+            "basicudi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Device/BasicUDI/v1",
+            "udidi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/UDIDI/v1",
+            "commondi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Device/CommonDevice/v1",
+        }
+        [device] = root.findall("device:MDRDevice", ns)
+        basic, udi_di = device.find("device:MDRBasicUDI", ns), device.find("device:MDRUDIDIData", ns)
+        self.assertEqual(
+            basic.findtext("basicudi:identifier/commondi:DICode", namespaces=ns), "692345694EXPORTQK"
+        )
+        self.assertEqual(basic.findtext("basicudi:riskClass", namespaces=ns), "CLASS_IIA")
+        self.assertEqual(basic.findtext("basicudi:MFActorCode", namespaces=ns), "CN-MF-000000001")
+        self.assertEqual(basic.findtext("commondi:implantable", namespaces=ns), "false")
+        identifier = udi_di.find("udidi:identifier", ns)
+        self.assertEqual(
+            (
+                identifier.findtext("commondi:DICode", namespaces=ns),
+                identifier.findtext("commondi:issuingEntityCode", namespaces=ns),
+            ),
+            (self.complete.md_udi_di, "GS1"),
+        )
+        self.assertEqual(udi_di.findtext("udidi:status/commondi:code", namespaces=ns), "ON_THE_MARKET")
+        self.assertEqual(udi_di.findtext("udidi:referenceNumber", namespaces=ns), "CAT-EX-1")
+        self.assertEqual(udi_di.findtext("udidi:sterile", namespaces=ns), "true")
+        packages = udi_di.findall("udidi:packages/udidi:package", ns)
+        self.assertEqual(
+            [
+                (
+                    p.findtext("udidi:identifier/commondi:DICode", namespaces=ns),
+                    p.findtext("udidi:child/commondi:DICode", namespaces=ns),
+                    p.findtext("udidi:numberOfItems", namespaces=ns),
+                )
+                for p in packages
+            ],
+            [
+                (self.box.md_udi_di, self.complete.md_udi_di, "50"),
+                (self.case.md_udi_di, self.box.md_udi_di, "10"),
+            ],
+        )
+        comments = [node.text for node in root.iter(etree.Comment)]
+        self.assertIn("EUDAMED DTX XML schema 3.0.25", comments[0])
+        self.assertTrue(any("Not verified: Clinical size" in text for text in comments))
+        # a value without a schema element is kept as a comment of the device
+        self.assertTrue(any("Storage and handling conditions: -10 °C to 40 °C" in text for text in comments))
+
+    def test_eudamed_recall_is_a_substatus(self):
+        self.complete.md_market_status = "recalled"
+        root = etree.fromstring(self.export("eudamed", "xml", self.complete))
+        ns = {
+            "udidi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/UDIDI/v1",
+            "commondi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Device/CommonDevice/v1",
+        }
+        self.assertEqual(
+            root.findtext(".//udidi:substatuses/commondi:substatus/commondi:code", namespaces=ns), "RECALLED"
+        )
+        # the status (on the market or no longer placed on it) is not recorded for a recalled device
+        self.assertIsNone(root.find(".//udidi:status/commondi:code", namespaces=ns).text)
 
     def test_nmpa_csv_has_the_chinese_element_names(self):
         rows = self.csv_rows("nmpa", self.complete)
         device = rows[0]
         self.assertEqual(device["最小销售单元产品标识"], self.complete.md_udi_di)
         self.assertEqual(device["产品名称/通用名称"], "Export Infusion Set")
-        self.assertEqual(device["产品标识编码体系名称"], "GS1")
+        self.assertEqual(device["医疗器械唯一标识编码体系名称"], "GS1")
         self.assertEqual(device["注册证编号或者备案凭证编号"], "苏械注准20232140999")
         self.assertEqual(device["统一社会信用代码"], "91320594MA1X2K3L51")
         self.assertEqual(device["生产标识是否包含批号"], "是")
         self.assertEqual(device["生产标识是否包含序列号"], "否")
         self.assertEqual(device["灭菌方式"], "环氧乙烷灭菌")
         self.assertEqual(rows[1]["产品包装级别"], "盒")
-        self.assertEqual(rows[1]["包装内含下一级包装产品标识"], self.complete.md_udi_di)
+        self.assertEqual(rows[1]["包装内含小一级包装产品标识"], self.complete.md_udi_di)
+        self.assertIn("管理类别", device["Notes"])
 
-    def test_nmpa_xml_uses_the_udid_codes(self):
+    def test_nmpa_xml_uses_the_udid_data_element_names(self):
         root = etree.fromstring(self.export("nmpa", "xml", self.complete | self.incomplete))
-        devices = root.findall("device")
-        self.assertEqual([d.findtext("ZXXSDYCPBS") for d in devices], [self.complete.md_udi_di, "H789EXP0"])
-        self.assertEqual(devices[0].findtext("packingInfoList/packingInfo/BZCPBS"), self.box.md_udi_di)
+        self.assertEqual(root.tag, "udid")
+        devices = root.findall("devices/device")
+        self.assertEqual([d.findtext("zxxsdycpbs") for d in devices], [self.complete.md_udi_di, "H789EXP0"])
+        self.assertEqual(devices[0].findtext("packingList/packing/bzcpbs"), self.box.md_udi_di)
+        self.assertEqual(devices[0].findtext("packingList/packing/bznhxyjcpbssl"), "50")
+        self.assertEqual(devices[0].findtext("cgzmraqxgxx"), "说明书或标签上面不包括MR安全信息")
         # HIBCC is not an NMPA coding system: the element stays empty
-        self.assertEqual(devices[1].findtext("CPBSBMTXMC"), "")
+        self.assertEqual(devices[1].findtext("cpbsbmtxmc"), "")
+        # The management class has no verified element name: a comment carries the value.
+        self.assertIsNone(devices[0].find("gllb"))
+        self.assertIn(" 管理类别: II ", [node.text for node in devices[0].iter(etree.Comment)])
 
     def test_complete_device_misses_nothing(self):
         self.assertFalse(self.complete.md_udi_missing_elements)
@@ -186,7 +266,7 @@ class TestUdiExport(TransactionCase):
         self.assertNotIn("Brand Name", lines["GUDID"])
         self.assertIn("Basic UDI-DI", lines["EUDAMED"])
         self.assertIn("Authorised representative SRN", lines["EUDAMED"])  # manufacturer outside the EU
-        self.assertIn("产品标识编码体系名称", lines["NMPA UDID"])
+        self.assertIn("医疗器械唯一标识编码体系名称", lines["NMPA UDID"])
         self.assertIn("注册证编号或者备案凭证编号", lines["NMPA UDID"])
 
     def test_only_the_markets_of_the_device_are_listed(self):

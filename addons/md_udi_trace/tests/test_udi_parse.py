@@ -77,7 +77,7 @@ class TestUdiParse(TransactionCase):
         cases = {
             f"01{GTIN[:-1]}3": "GTIN 00614141123453 in AI (01): check digit should be 2",
             "240REF": "no GTIN in AI (01) and no production identifier",
-            "(00)106141411234567897(21)S": "AI (21) requires AI (01) or (8006)",
+            "(00)106141411234567897(21)S": "AI (21) requires AI (01) or (03) or (8006)",
             f"01{GTIN}70032612001200": "day 00 is not allowed",
             "+A123BJC5D6E71H": "check character should be 'G'",
             "hello": "not a GS1, HIBC or ISBT 128 UDI",
@@ -106,3 +106,28 @@ class TestUdiParse(TransactionCase):
     def test_unknown_di_returns_false(self):
         result = self.Udi.with_user(self.user).parse("0109638507000004")
         self.assertEqual((result["product_id"], result["packaging_id"]), (False, False))
+
+    def test_hibcc_primary_and_secondary_symbols_read_back_to_back(self):
+        # ANSI/HIBC 2.6-2016 Figures 2 and 6: the secondary's link character G is the primary's check.
+        result = self.Udi.parse("+A123BJC5D6E71G\r\n+$$52001510X3GD")
+        self.assertEqual(
+            (result["di"], result["lot"], result["expiry"], result["pi_only"]),
+            ("A123BJC5D6E71", "10X3", "2020-01-15", False),
+        )
+
+    def test_legacy_digital_link_with_a_zero_suppressed_gtin(self):
+        product = self.env["product.product"].create({"name": "Legacy link", "md_udi_di": GTIN})
+        result = self.Udi.with_user(self.user).parse("https://id.gs1.org/01/614141123452/10/L1")
+        self.assertEqual((result["di"], result["lot"], result["product_id"]), (GTIN, "L1", product.id))
+        self.assertEqual(result["extra"]["zero_suppressed_gtin"], "614141123452")
+
+    def test_best_before_in_a_pi_only_symbol_is_returned(self):
+        result = self.Udi.parse("(15)261200(10)L1")
+        self.assertEqual((result["pi_only"], result["expiry"], result["lot"]), (True, False, "L1"))
+        self.assertEqual(result["extra"]["dates"], {"15": "2026-12-31"})
+
+    def test_made_to_order_gtin_finds_the_device(self):
+        product = self.env["product.product"].create({"name": "Custom implant", "md_udi_di": GTIN})
+        result = self.Udi.with_user(self.user).parse(f"(03){GTIN}(21)CUST-1")
+        self.assertEqual((result["di"], result["serial"], result["product_id"]), (GTIN, "CUST-1", product.id))
+        self.assertTrue(result["extra"]["made_to_order_gtin"])

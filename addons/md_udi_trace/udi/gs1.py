@@ -4,8 +4,8 @@ biip supplies the Application Identifier table (format, CSET 82 patterns, which
 AIs need a separator); this module adds the GS1 rules biip does not enforce:
 key check digits, dates against a given ``today`` (century window, DD=00),
 duplicate AIs, lengths without silent truncation and the AI association rules.
-References: GS1 General Specifications (GenSpecs) 3.2, 4.14, 7.8, 7.9, 7.12 and
-the GS1 Barcode Syntax Dictionary (see regulatory.md section 1).
+References: GS1 General Specifications (GenSpecs) 3.2, 4.14, 7.8, 7.9, 7.12 and the GS1 Barcode
+Syntax Dictionary, release 2026-01-27 (gs1_syntax.py: its association rules, transcribed).
 """
 
 import calendar
@@ -17,6 +17,7 @@ from biip import ParseConfig, ParseError
 from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 from biip.gs1_element_strings import GS1ElementString
 
+from . import gs1_syntax
 from .checks import gtin_check_digit
 from .errors import UdiError
 
@@ -71,89 +72,18 @@ _DATE_FIELDS = {
     "7011": "dd [hhmm]",
     "8008": "dd hh [mm] [ss]",
 }
+DATE_AIS = frozenset(_DATE_FIELDS)
 
-# AIs that identify what the other AIs describe (GS1 keys used in the association rules).
+# GS1 identification keys: a symbol without one carries production identifiers only (split labels).
 PRIMARY_KEYS = frozenset(
     [
-        *("00", "01", "02", "253", "255", "401", "402", "414", "415"),
+        *("00", "01", "02", "03", "253", "255", "401", "402", "414", "415"),
         *("417", "8003", "8004", "8006", "8010", "8013", "8017", "8018", "8026"),
     ]
 )
-
-_TRADE_ITEM = ("01", "02", "8006", "8026")
-# Mandatory associations (GenSpecs 4.14.2, Syntax Dictionary "req"): each tuple is one rule,
-# satisfied when any AI of the tuple is in the same message.
-_REQUIRES = {
-    "02": [("37",)],
-    "10": [_TRADE_ITEM],
-    "11": [_TRADE_ITEM],
-    "12": [("8020",)],
-    "13": [_TRADE_ITEM],
-    "15": [_TRADE_ITEM],
-    "16": [_TRADE_ITEM],
-    "17": [("01", "02", "255", "8006", "8026")],
-    "20": [_TRADE_ITEM],
-    "21": [("01", "8006")],
-    "22": [("01",)],
-    "235": [("01",)],
-    "240": [_TRADE_ITEM],
-    "241": [_TRADE_ITEM],
-    "242": [_TRADE_ITEM],
-    "243": [("01",)],
-    "250": [("01", "8006"), ("21",)],
-    "251": [("01", "8006")],
-    "254": [("414",)],
-    "30": [("01", "02")],
-    "37": [("00",), ("02", "8026")],
-    "403": [("00",)],
-    "415": [("8020",)],
-    "422": [_TRADE_ITEM],
-    "423": [("01", "02")],
-    "424": [("01", "02")],
-    "425": [("01", "02")],
-    "426": [("01", "02")],
-    "427": [("01", "02"), ("422",)],
-    "7001": [_TRADE_ITEM],
-    "7004": [("01",), ("10",)],
-    "7020": [("01", "8006"), ("416",)],
-    "7021": [("01", "8006")],
-    "7022": [("7021",)],
-    "7240": [("01", "8006")],
-    "8001": [("01",)],
-    "8007": [("415",)],
-    "8009": [("00", "01")],
-    "8011": [("8010",)],
-    "8012": [("01", "8006")],
-    "8019": [("8017", "8018")],
-    "8020": [("415",)],
-    "8026": [("37",)],
-    "8200": [("01",)],
-}
-for _ai in ("7002", "7003", "7005", "7006", "7007", "7008", "7009", "7010", "7011", "8005", "8008"):
-    _REQUIRES[_ai] = [("01", "02")]
-for _ai in ("710", "711", "712", "713", "714", "715", "716"):
-    _REQUIRES[_ai] = [("01",)]
-
-# Invalid pairs (GenSpecs 4.14.1, Syntax Dictionary "ex"), checked both ways.
-_EXCLUDES = {
-    "01": ("02", "255", "37"),
-    "21": ("235",),
-    "255": ("01", "02", "415", "8006", "8020", "8026"),
-    "420": ("421",),
-    "421": ("4307",),
-    "422": ("426",),
-    "423": ("426",),
-    "424": ("426",),
-    "425": ("426",),
-    "4330": ("4331",),
-    "4332": ("4333",),
-    "8006": ("01", "37"),
-    "8026": ("02", "8006"),
-    "8017": ("8018",),
-}
-
-# Measures 31nn-36nn: which key the trade/logistic measure needs (Syntax Dictionary).
-_LOGISTIC_MEASURES = ("33", "34", "353", "354", "355", "362", "363", "367", "368", "369")
+# AIs that carry a GS1 UDI-DI: the GTIN (01) and the made-to-order GTIN (03), which the Syntax
+# Dictionary accepts with the same production identifiers (10, 11, 17, 21... "req=01,02,03,...").
+DEVICE_IDENTIFIERS = ("01", "03")
 
 
 @dataclass(frozen=True)
@@ -318,19 +248,24 @@ _GMN_WEIGHTS = (83, 79, 73, 71, 67, 61, 59, 53, 47, 43, 41, 37, 31, 29, 23, 19, 
 
 
 def gmn_check_characters(data):
-    """The two check characters of a Global Model Number (AI 8013, the GS1 Basic UDI-DI)."""
+    """The check character pair of ``data`` (GenSpecs 7.9.5).
+
+    Used by the GMN (AI 8013, the GS1 Basic UDI-DI) and the MUDI (AI 8014).
+    """
     weights = _GMN_WEIGHTS[len(_GMN_WEIGHTS) - len(data) :]
     total = sum(_CSET82_ORDER.index(char) * weight for char, weight in zip(data, weights, strict=True)) % 1021
     return _CSET32[total // 32] + _CSET32[total % 32]
 
 
+# AIs whose data ends with a GS1 alphanumeric check character pair (Syntax Dictionary linters
+# "csumalpha,gcppos1"; AI 8014 also "hasnondigit"): GMN (the GS1 Basic UDI-DI) and MUDI.
+_CHECK_PAIR_AIS = {"8013": "GMN", "8014": "MUDI"}
+_GCP_MIN_LENGTH = 4  # gs1-syntax-engine lint_gcppos1.c: the shortest GS1 Company Prefix has 4 digits
+
+
 def _check_digit(ai, value):
-    if ai == "8013":
-        if len(value) < 3:
-            raise UdiError(f"GMN {value} in AI (8013) is too short: it ends with two check characters")
-        expected = gmn_check_characters(value[:-2])
-        if expected != value[-2:]:
-            raise UdiError(f"GMN {value} in AI (8013): check characters should be {expected}")
+    if ai in _CHECK_PAIR_AIS:
+        _check_pair(ai, value)
         return
     span = _CHECKED_KEYS.get(ai)
     if span is None:
@@ -340,6 +275,22 @@ def _check_digit(ai, value):
     if int(digits[-1]) != expected:
         name = _KEY_NAMES.get(ai, "key")
         raise UdiError(f"{name} {digits} in AI ({ai}): check digit should be {expected}")
+
+
+def _check_pair(ai, value):
+    name = _CHECK_PAIR_AIS[ai]
+    prefix = value[:_GCP_MIN_LENGTH]
+    if len(prefix) < _GCP_MIN_LENGTH or not prefix.isdigit():
+        raise UdiError(
+            f"{name} {value} in AI ({ai}) must start with a GS1 Company Prefix (at least 4 digits)"
+        )
+    if len(value) < 3:
+        raise UdiError(f"{name} {value} in AI ({ai}) is too short: it ends with two check characters")
+    if ai == "8014" and value.isdigit():
+        raise UdiError(f"{name} {value} in AI ({ai}) must contain a character that is not a digit")
+    expected = gmn_check_characters(value[:-2])
+    if expected != value[-2:]:
+        raise UdiError(f"{name} {value} in AI ({ai}): check characters should be {expected}")
 
 
 def resolve_year(two_digits, today):
@@ -399,40 +350,44 @@ def parse_ai_date(ai, value, today):
 
 
 def check_exclusions(values):
-    """Invalid AI pairs in one message (GenSpecs 4.14.1), including two variants of one measure."""
-    present = set(values)
-    for ai in values:
-        for other in _EXCLUDES.get(ai, ()):
-            if other in present:
+    """Invalid AI pairs in one message (Syntax Dictionary "ex", checked both ways; GenSpecs 4.14.1).
+
+    Reported in message order. An AI is not exclusive of itself even if it matches a pattern, so
+    two variants of one measure (3100 and 3101, "ex=310n") are refused but one alone is not.
+    """
+    present = list(values)
+    for index, ai in enumerate(present):
+        for other in present[index + 1 :]:
+            if _excluded(ai, other) or _excluded(other, ai):
                 raise UdiError(f"AI ({ai}) and AI ({other}) must not appear together")
-    measures = {}
-    for ai in values:
-        if len(ai) == 4 and "31" <= ai[:2] <= "36":
-            if ai[:3] in measures:
-                raise UdiError(f"AI ({measures[ai[:3]]}) and AI ({ai}) give the same measure twice")
-            measures[ai[:3]] = ai
+
+
+def _excluded(ai, other):
+    patterns = gs1_syntax.rules(ai).excludes
+    return other != ai and any(gs1_syntax.matches(other, pattern) for pattern in patterns)
 
 
 def requirements(ai):
-    """Mandatory association rules of ``ai``: a list of tuples of AIs, one of each tuple required."""
-    if len(ai) == 4 and "31" <= ai[:2] <= "36":
-        if ai[:2] in _LOGISTIC_MEASURES or ai[:3] in _LOGISTIC_MEASURES:
-            return [("00", "01")]
-        return [("01",)] if ai[:3] == "337" else [("01", "02")]
-    return _REQUIRES.get(ai, [])
+    """Mandatory association rules of ``ai`` (Syntax Dictionary "req"): a tuple of rules, each a
+    tuple of alternatives, each alternative a tuple of AIs or patterns that must all be present."""
+    return gs1_syntax.rules(ai).requires
+
+
+def _satisfied(alternative, present):
+    return all(any(gs1_syntax.matches(ai, item) for ai in present) for item in alternative)
 
 
 def check_requirements(values, deferred=()):
-    """Mandatory associations (GenSpecs 4.14.2) within one message.
+    """Mandatory associations (Syntax Dictionary "req", GenSpecs 4.14.2) within one message.
 
-    A rule that one of ``deferred`` would satisfy is skipped: a symbol carrying only production
-    identifiers is joined later to the GTIN scanned in the other symbol (the Syntax Dictionary
-    evaluates pairings over all carriers of one item).
+    A symbol carrying only production identifiers is joined later to the GTIN scanned in the other
+    symbol: the Syntax Dictionary evaluates pairings "over the combined data received from all GS1
+    carriers marking a physical item", so ``deferred`` AIs count as present.
     """
-    present = set(values)
+    present = set(values) | set(deferred)
     for ai in values:
         for rule in requirements(ai):
-            if present.intersection(rule) or set(deferred).intersection(rule):
+            if any(_satisfied(alternative, present) for alternative in rule):
                 continue
-            needed = " or ".join(f"({other})" for other in rule)
+            needed = " or ".join("+".join(f"({item})" for item in alternative) for alternative in rule)
             raise UdiError(f"AI ({ai}) requires AI {needed} in the same symbol")

@@ -1,7 +1,8 @@
 """ICCBBA ISBT 128 data structures used in HCT/P and blood-bag UDIs (ST-001, ST-011).
 
-No maintained Python library parses ISBT 128, so this follows regulatory.md section 2
-(AccessGUDID's parsing): each data structure starts with its data identifier and has a fixed length.
+No maintained Python library parses ISBT 128. Each data structure starts with its data identifier
+and has a fixed length; the identifiers and lengths below are those of the ICCBBA ST-001 data
+structure table as AccessGUDID reads them (not re-verified against ST-001 itself).
 """
 
 import calendar

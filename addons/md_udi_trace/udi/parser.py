@@ -4,8 +4,9 @@ Accepted forms (FDA 21 CFR 830.20 issuing agencies GS1, HIBCC, ICCBBA):
 - GS1 element strings with FNC1 sent as ASCII 29 (GS), optionally after an AIM symbology
   identifier (]d2 DataMatrix, ]C1 GS1-128, ]Q3 QR, ]e0 DataBar, ]J1 DotCode);
 - GS1 human-readable form ``(01)...(17)...(10)...``;
-- GS1 Digital Link URIs ``https://domain/01/{gtin14}/10/{lot}?17=YYMMDD``;
-- HIBC LIC primary, secondary and concatenated data (``+...``);
+- GS1 Digital Link URIs ``https://domain/01/{gtin14}/10/{lot}?17=YYMMDD`` (digital_link.py);
+- HIBC LIC primary, secondary and concatenated data (``+...``), and a primary and a secondary
+  symbol read back to back (hibcc.py);
 - ISBT 128 data structures (``=/...``, ``=,...``, ``=>...``, ``=}...``).
 
 Where ASCII 29 cannot be transmitted (XML-RPC: XML 1.0 has no such character; keyboard-wedge
@@ -42,10 +43,14 @@ _SUBSTITUTE = re.compile(
 )
 GS1_SYMBOLOGIES = frozenset(["]d2", "]C1", "]Q3", "]e0", "]J1"])  # GenSpecs figure 5.1.2-2
 _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
-# Production identifiers (21 CFR 830.3, EU MDR Annex VI Part C: software version) that make a
-# symbol without a GTIN a valid "PI only" scan.
+# Production identifiers (21 CFR 801.3 "production identifier"; EU MDR Annex VI Part C: software
+# version) that make a symbol without a GTIN a valid "PI only" scan of a split label.
 _GS1_UDI_PI = ("10", "11", "17", "21", "7003", "8012")
-_GS1_MAPPED = frozenset(["01", "10", "11", "17", "21", "30"])
+# Other dates of the item (Syntax Dictionary: date linters, "req=01,..."): best before (15), pack
+# date (13), sell by (16)... A split label's second symbol may carry them too; they are returned in
+# ``extra["dates"]`` (ISO dates), never as the expiry date.
+_GS1_ITEM_DATES = ("13", "15", "16", "7006", "7007", "7011", "8008")
+_GS1_MAPPED = frozenset(["01", "03", "10", "11", "17", "21", "30"])
 
 
 @dataclass(frozen=True)
@@ -64,23 +69,31 @@ class UdiResult:
     pi_only: bool = False
 
 
-def parse(raw, today=None):
-    """Parse one scanned or typed UDI; raise UdiError (a ValueError) naming what is wrong and where."""
+def parse(raw, today=None, permit_zero_suppressed_gtin=True):
+    """Parse one scanned or typed UDI; raise UdiError (a ValueError) naming what is wrong and where.
+
+    ``permit_zero_suppressed_gtin``: accept a GTIN-8/12/13 in a Digital Link URI (legacy URIs; see
+    digital_link.py for the policy); False refuses them as the Digital Link URI Syntax does.
+    """
     if not isinstance(raw, str):
         raise UdiError(f"a UDI must be text, got {type(raw).__name__}")
     today = today or datetime.date.today()
-    text = raw.strip(" \t\r\n")
+    text = raw.strip("\t\r\n").lstrip(" ")
     symbology = None
     if text.startswith("]"):
         if not _AIM.match(text):
             raise UdiError(f"{text[:3]!r} is not a complete AIM symbology identifier")
         symbology, text = text[:3], text[3:]
+    if not text.startswith("+"):
+        # A trailing space is kept for HIBC only: there it can be the check character (value 38).
+        text = text.rstrip(" \t\r\n")
     if not text:
         raise UdiError("the UDI is empty")
     if symbology in GS1_SYMBOLOGIES:
         return _gs1_result(gs1.split_raw(_with_gs(text)), today, symbology)
     if is_digital_link(text):
-        return _gs1_result(split_digital_link(text), today, symbology, digital_link=True)
+        elements, notes = split_digital_link(text, permit_zero_suppressed_gtin)
+        return _gs1_result(elements, today, symbology, digital_link=notes)
     if text.startswith("+"):
         return _agency_result("hibcc", parse_hibcc(text, today), symbology)
     if is_isbt128(text):
@@ -98,29 +111,42 @@ def _with_gs(text):
     return _SUBSTITUTE.sub(gs1.GS, text)
 
 
-def _gs1_result(elements, today, symbology, digital_link=False):
+def _gs1_result(elements, today, symbology, digital_link=None):
     values = gs1.check_elements(elements, today)
     keys = [ai for ai in values if ai in gs1.PRIMARY_KEYS]
     pi_only = not keys
     gs1.check_requirements(values, deferred=("01",) if pi_only else ())
-    if keys and "01" not in values:
-        raise UdiError(f"AI ({keys[0]}) is not a device identifier: a GS1 UDI-DI is a GTIN in AI (01)")
-    if pi_only and not any(ai in values for ai in _GS1_UDI_PI):
-        raise UdiError("no GTIN in AI (01) and no production identifier (10, 11, 17, 21, 7003 or 8012)")
-    expiry = None
-    if "17" in values:
-        expiry = gs1.parse_ai_date("17", values["17"], today)
-    elif "7003" in values:
-        expiry = gs1.parse_ai_date("7003", values["7003"], today)
+    device_identifiers = [ai for ai in gs1.DEVICE_IDENTIFIERS if ai in values]
+    if keys and not device_identifiers:
+        raise UdiError(
+            f"AI ({keys[0]}) is not a device identifier: a GS1 UDI-DI is a GTIN in AI (01) "
+            "or a made-to-order GTIN in AI (03)"
+        )
+    if pi_only and not any(ai in values for ai in (*_GS1_UDI_PI, *_GS1_ITEM_DATES)):
+        raise UdiError(
+            "no GTIN in AI (01) and no production identifier (10, 11, 17, 21, 7003 or 8012) "
+            "or date of the item (13, 15, 16...)"
+        )
+    expiry_ai = next((ai for ai in ("17", "7003") if ai in values), None)
     extra = {ai: value for ai, value in values.items() if ai not in _GS1_MAPPED}
-    if digital_link:
+    dates = {
+        ai: gs1.parse_ai_date(ai, value, today).isoformat()
+        for ai, value in values.items()
+        if ai in gs1.DATE_AIS and ai not in ("11", expiry_ai)
+    }
+    if dates:
+        extra["dates"] = dates
+    if "03" in values:
+        extra["made_to_order_gtin"] = True
+    if digital_link is not None:
         extra["digital_link"] = True
+        extra.update(digital_link)
     return UdiResult(
         issuer="gs1",
-        di=values.get("01"),
+        di=values.get("01") or values.get("03"),
         lot=values.get("10"),
         serial=values.get("21"),
-        expiry=expiry,
+        expiry=gs1.parse_ai_date(expiry_ai, values[expiry_ai], today) if expiry_ai else None,
         production_date=gs1.parse_ai_date("11", values["11"], today) if "11" in values else None,
         quantity=int(values["30"]) if "30" in values else None,
         extra=extra,

@@ -110,31 +110,82 @@ class MdUdiExport(models.TransientModel):
             yield device, packages
 
     @api.model
+    def _notes(self, database):
+        """The "label: note" of each element whose name or value could not be verified or exported."""
+        return [
+            f"{element.label}: {element.note}"
+            for element in [*database.device_elements, *database.package_elements]
+            if element.note
+        ]
+
+    @api.model
     def _export_csv(self, database, products):
-        """One row per device, then one row per packaging level repeating the device's columns."""
+        """One row per device, then one row per packaging level repeating the device's columns.
+
+        A last "Notes" column says, on each device row, which elements could not be verified.
+        """
         output = io.StringIO()
         writer = csv.writer(output)
+        notes = "; ".join(self._notes(database))
         writer.writerow(
-            [e.label for e in database.device_elements] + [e.label for e in database.package_elements]
+            [e.label for e in database.device_elements]
+            + [e.label for e in database.package_elements]
+            + (["Notes"] if notes else [])
         )
         empty_package = [""] * len(database.package_elements)
         for device, packages in self._device_rows(database, products):
-            writer.writerow(device + empty_package)
-            writer.writerows(device + package for package in packages)
+            writer.writerow(device + empty_package + ([notes] if notes else []))
+            writer.writerows(device + package + ([""] if notes else []) for package in packages)
         # UTF-8 with BOM: spreadsheet programs then read the Chinese element names correctly.
         return output.getvalue().encode("utf-8-sig")
 
     @api.model
     def _export_xml(self, database, products):
-        root = etree.Element(database.root, database=database.name)
+        """The devices as elements of the database's schema; comments state the source of the
+        names and what could not be verified, and carry the values that have no element."""
+        namespaces = database.namespaces or {}
+        root = etree.Element(database.root, nsmap=namespaces or None)
+        root.append(etree.Comment(_comment(database.schema)))
+        for note in self._notes(database):
+            root.append(etree.Comment(_comment(f"Not verified: {note}")))
+        container = _path(root, database.device_list_tag, namespaces) if database.device_list_tag else root
         for device, packages in self._device_rows(database, products):
-            node = etree.SubElement(root, database.device_tag)
+            node = etree.SubElement(container, _qname(database.device_tag, namespaces))
             for element, value in zip(database.device_elements, device, strict=True):
-                etree.SubElement(node, element.tag).text = value
+                _put(node, element, value, namespaces)
             if packages:
-                package_list = etree.SubElement(node, database.package_list_tag)
+                package_list = _path(node, database.package_list_tag, namespaces)
                 for package in packages:
-                    package_node = etree.SubElement(package_list, database.package_tag)
+                    package_node = etree.SubElement(package_list, _qname(database.package_tag, namespaces))
                     for element, value in zip(database.package_elements, package, strict=True):
-                        etree.SubElement(package_node, element.tag).text = value
+                        _put(package_node, element, value, namespaces)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _comment(text):
+    # "--" cannot appear in an XML comment
+    return " " + text.replace("--", "- -") + " "
+
+
+def _qname(name, namespaces):
+    prefix, sep, local = name.rpartition(":")
+    return f"{{{namespaces[prefix]}}}{local}" if sep else name
+
+
+def _path(node, path, namespaces):
+    """The element at ``path`` ("a/b/c") below ``node``, reusing existing ones, creating the rest."""
+    for name in path.split("/"):
+        qname = _qname(name, namespaces)
+        children = node.findall(qname)
+        node = children[-1] if children else etree.SubElement(node, qname)
+    return node
+
+
+def _put(node, element, value, namespaces):
+    if element.tag is None:
+        if value:
+            node.append(etree.Comment(_comment(f"{element.label}: {value}")))
+        return
+    parent_path, _sep, name = element.tag.rpartition("/")
+    parent = _path(node, parent_path, namespaces) if parent_path else node
+    etree.SubElement(parent, _qname(name, namespaces)).text = value

@@ -1,26 +1,37 @@
 """Data elements of the UDI databases, as each database names them.
 
+Each Element: ``label`` (the column of the CSV export), ``tag`` (the XML element, a path of
+qualified names for nested elements; None when no element of the database's schema could be
+identified: the value is then written as an XML comment), ``value``, ``required`` and ``note``
+(what could not be verified or exported; shown in the CSV "Notes" column and in XML comments).
+
 - FDA GUDID (21 CFR 830.310): labels are the GUDID data element names, XML tags the names
-  AccessGUDID uses for the same elements.
-- EU EUDAMED: the UDI-DI core data of MDR 2017/745 Annex VI Part B (plus the implantable flag of
-  the Basic UDI-DI data, Part A 2). Tags are our camelCase rendering of the Annex items: the
-  EUDAMED XSD names were not available to check.
-- China NMPA UDID: the Chinese data element names of YY/T 1752-2020, tags the pinyin-initial codes
-  of the UDID data-sharing XML (verify against the YY/T 1753 interface specification).
+  AccessGUDID uses for the same elements (not re-checked in this version).
+- EU EUDAMED: element names, nesting and coded values of the EUDAMED DTX XML schema published by the
+  European Commission (version 3.0.25; namespaces https://ec.europa.eu/tools/eudamed/dtx/datamodel/...;
+  UDIDIType.xsd, BasicUDIType.xsd, CommonDeviceType.xsd, DI.xsd, as copied in the public repository
+  AttilaJakosa-MC/EUDAMED_XML_Generator, "EUDAMED downloaded/XSD"), each cited by the schema's
+  #FLD-UDID-nnn# field number. An MDR device is a device:MDRDevice with its device:MDRBasicUDI (Basic
+  UDI-DI data, MDR Annex VI Part A 2) and device:MDRUDIDIData (UDI-DI data, Annex VI Part B).
+- China NMPA UDID: element names of the UDID public data download XML (udi.nmpa.gov.cn:
+  udid/devices/device, packingList/packing, lower-case pinyin-initial tags) and its Chinese column
+  names, as independent public parsers of that file transcribe them; YY/T 1752-2020 and the
+  YY/T 1753-2020 submission interface could not be checked.
 
 A value of None or "" is missing; False is a value ("no").
 """
 
 from collections import namedtuple
 
-Element = namedtuple("Element", "label tag value required")
+Element = namedtuple("Element", "label tag value required note", defaults=(None,))
 Database = namedtuple(
     "Database",
-    "code name market_field root device_tag package_list_tag package_tag bool_text "
-    "device_elements package_elements",
+    "code name market_field root device_list_tag device_tag package_list_tag package_tag bool_text "
+    "namespaces schema device_elements package_elements",
 )
 
 FDA_AGENCIES = {"gs1": "GS1", "hibcc": "HIBCC", "iccbba": "ICCBBA"}
+# EUDAMED IssuingEntityTypeEnum (UDIDIType.xsd): EUDAMED, GS1, IFA, HIBCC, ICCBBA.
 EU_ENTITIES = {"gs1": "GS1", "hibcc": "HIBCC", "iccbba": "ICCBBA"}
 NMPA_CODING_SYSTEMS = {"gs1": "GS1", "ma": "MA", "ahm": "AHM"}
 
@@ -39,11 +50,20 @@ GUDID_STERILISATION = {
     "h2o2": "Hydrogen Peroxide",
     "other": "Other",
 }
-EU_STATUS = {
-    "on_market": "On the EU market",
-    "off_market": "No longer placed on the EU market",
-    "recalled": "Recalled",
-    "fsca": "Field Safety Corrective Action initiated",
+# DeviceStatusEnum (udidi:status) and DeviceSubstatusEnum (FLD-UDID-131), UDIDIType.xsd: a recall
+# or an FSCA is a substatus of a device that is on the market or no longer placed on it.
+EU_STATUS = {"on_market": "ON_THE_MARKET", "off_market": "NO_LONGER_PLACED_ON_THE_MARKET"}
+EU_SUBSTATUS = {"recalled": "RECALLED", "fsca": "FIELD_SAFETY_CORRECTIVE_ACTION_INITIATED"}
+# RiskClassEnum (RiskClassEnum.xsd)
+EU_RISK_CLASS = {"I": "CLASS_I", "IIa": "CLASS_IIA", "IIb": "CLASS_IIB", "III": "CLASS_III"}
+# PIElementEnum (UDIDIType.xsd), in the order of the label flags
+EU_PI_TYPES = ("BATCH_NUMBER", "SERIALISATION_NUMBER", "EXPIRATION_DATE", "MANUFACTURING_DATE")
+EUDAMED_NAMESPACES = {
+    "device": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Device/v1",
+    "basicudi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Device/BasicUDI/v1",
+    "udidi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/UDIDI/v1",
+    "commondi": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Device/CommonDevice/v1",
+    "lsn": "https://ec.europa.eu/tools/eudamed/dtx/datamodel/Entity/Common/LanguageSpecific/v1",
 }
 NMPA_MRI = {
     "safe": "安全",
@@ -99,14 +119,21 @@ def package_levels(product):
         lower_di, lower_qty = packaging.md_udi_di, packaging.qty
 
 
-def label_pis(product, names):
+def label_pis(product, names, separator=", "):
     flags = (
         product.md_label_lot,
         product.md_label_serial,
         product.md_label_expiry,
         product.md_label_production_date,
     )
-    return _text(", ".join(name for name, flag in zip(names, flags, strict=True) if flag))
+    return _text(separator.join(name for name, flag in zip(names, flags, strict=True) if flag))
+
+
+def eu_number_of_reuses(product):
+    """FLD-UDID-157: 0 for a single-use device, the number of reuses when limited, 1 when not defined."""
+    if product.md_single_use:
+        return 0
+    return product.md_max_reuses or 1
 
 
 def storage_text(product):
@@ -143,10 +170,13 @@ GUDID = Database(
     market_field="md_risk_class_us",
     name="GUDID",
     root="gudidDevices",
+    device_list_tag=None,
     device_tag="device",
     package_list_tag="identifiers",
     package_tag="identifier",
     bool_text=("true", "false"),
+    namespaces=None,
+    schema="Element names: FDA GUDID data elements (CSV) and the AccessGUDID names of the same elements.",
     device_elements=[
         Element("Primary DI Number", "primaryDi", lambda p: _text(p.md_udi_di), True),
         Element("Issuing Agency", "deviceIdIssuingAgency", lambda p: FDA_AGENCIES.get(p.md_udi_issuer), True),
@@ -260,85 +290,233 @@ GUDID = Database(
     ],
 )
 
+_EU_NOT_CODED = (
+    "EUDAMED codes this item ({codes}); free text cannot be mapped to a code: enter it in EUDAMED "
+    "(the value is given here as a comment)"
+)
+
 EUDAMED = Database(
     code="eudamed",
     market_field="md_risk_class_eu",
     name="EUDAMED",
-    root="eudamedUdiDiData",
-    device_tag="udiDi",
-    package_list_tag="packages",
-    package_tag="package",
+    root="eudamedDevices",
+    device_list_tag=None,
+    device_tag="device:MDRDevice",
+    package_list_tag="device:MDRUDIDIData/udidi:packages",
+    package_tag="udidi:package",
     bool_text=("true", "false"),
+    namespaces=EUDAMED_NAMESPACES,
+    schema=(
+        "Element names, nesting and codes of the EUDAMED DTX XML schema 3.0.25 (European Commission). "
+        "Not an EUDAMED DTX message: the m:Push envelope and the elements Odoo does not hold are missing, "
+        "and the container eudamedDevices is this export's own."
+    ),
     device_elements=[
-        Element("UDI-DI", "udiDiCode", lambda p: _text(p.md_udi_di), True),
-        Element("Issuing entity", "issuingEntity", lambda p: EU_ENTITIES.get(p.md_udi_issuer), True),
-        Element("Basic UDI-DI", "basicUdiDi", lambda p: _text(p.md_basic_udi_di), True),
-        Element("Quantity of devices", "quantityOfDevices", lambda p: p.md_device_count, True),
-        Element("Unit of use UDI-DI", "unitOfUseUdiDi", unit_of_use_di, several_devices),
+        # device:MDRBasicUDI (BasicUDIType.xsd, MDRBasicUDIType)
         Element(
-            "Type of UDI-PI",
-            "udiPiType",
-            lambda p: label_pis(
-                p, ("Batch number", "Serial number", "Expiration date", "Manufacturing date")
-            ),
-            False,
+            "Risk class",  # FLD-UDID-16
+            "device:MDRBasicUDI/basicudi:riskClass",
+            lambda p: EU_RISK_CLASS.get(p.md_risk_class_eu),
+            True,
         ),
-        Element("Manufacturer name", "manufacturerName", lambda p: _text(manufacturer(p).name), True),
-        Element("Manufacturer SRN", "manufacturerSrn", lambda p: _text(manufacturer(p).md_eu_srn), True),
         Element(
-            "Authorised representative SRN",
-            "authorisedRepresentativeSrn",
+            "Device model",  # FLD-UDID-20
+            "device:MDRBasicUDI/basicudi:model",
+            lambda p: _text(p.md_model_version),
+            True,
+        ),
+        Element(
+            "Basic UDI-DI",  # FLD-UDID-02 in basicudi:identifier (commondi:DIIdentifierType)
+            "device:MDRBasicUDI/basicudi:identifier/commondi:DICode",
+            lambda p: _text(p.md_basic_udi_di),
+            True,
+        ),
+        Element(
+            "Basic UDI-DI issuing entity",  # FLD-UDID-01
+            "device:MDRBasicUDI/basicudi:identifier/commondi:issuingEntityCode",
+            lambda p: EU_ENTITIES.get(p.md_udi_issuer) if p.md_basic_udi_di else None,
+            lambda p: bool(p.md_basic_udi_di),
+        ),
+        Element(
+            "Authorised representative SRN",  # FLD-UDID-15
+            "device:MDRBasicUDI/basicudi:ARActorCode",
             lambda p: _text(p.md_authorised_rep_id.md_eu_srn),
             outside_eu,
         ),
-        Element("EMDN code", "emdnCode", lambda p: _text(p.md_emdn_code), True),
         Element(
-            "Risk class",
-            "riskClass",
-            lambda p: _text(p.md_risk_class_eu and f"Class {p.md_risk_class_eu}"),
+            "Manufacturer SRN",  # FLD-UDID-10
+            "device:MDRBasicUDI/basicudi:MFActorCode",
+            lambda p: _text(manufacturer(p).md_eu_srn),
             True,
         ),
-        Element("Trade name", "tradeName", lambda p: _text(p.md_brand_name), True),
-        Element("Model / reference", "reference", lambda p: _text(p.md_model_version), True),
-        Element("Catalogue number", "catalogueNumber", lambda p: _text(p.md_catalogue_number), False),
-        Element("Clinical size", "clinicalSize", lambda p: _text(p.md_clinical_size), False),
         Element(
-            "Additional product description",
-            "additionalDescription",
+            "Implantable",  # FLD-UDID-30, commondi:MDApplicablePropertiesGroup
+            "device:MDRBasicUDI/commondi:implantable",
+            lambda p: p.md_implantable,
+            True,
+        ),
+        # device:MDRUDIDIData (UDIDIType.xsd, MDRUDIDIDataType)
+        Element(
+            "UDI-DI",  # FLD-UDID-02 in udidi:identifier
+            "device:MDRUDIDIData/udidi:identifier/commondi:DICode",
+            lambda p: _text(p.md_udi_di),
+            True,
+        ),
+        Element(
+            "Issuing entity",  # FLD-UDID-01
+            "device:MDRUDIDIData/udidi:identifier/commondi:issuingEntityCode",
+            lambda p: EU_ENTITIES.get(p.md_udi_issuer),
+            True,
+        ),
+        Element(
+            "Status of the device",  # udidi:status, commondi:UDIDIStatusType, DeviceStatusEnum
+            "device:MDRUDIDIData/udidi:status/commondi:code",
+            lambda p: EU_STATUS.get(p.md_market_status),
+            lambda p: p.md_market_status in EU_STATUS,
+        ),
+        Element(
+            "Additional product description",  # FLD-UDID-175, lsn:LanguageSpecificTextsType
+            "device:MDRUDIDIData/udidi:additionalDescription/lsn:name/lsn:textValue",
             lambda p: _text(p.md_device_description),
             False,
+            "the text's language (lsn:language, required by the schema) is not recorded: add it in EUDAMED",
         ),
-        Element("Storage and handling conditions", "storageHandlingConditions", storage_text, False),
-        Element("Labelled as single use", "singleUse", lambda p: p.md_single_use, True),
-        Element("Maximum number of reuses", "maxNumberOfReuses", lambda p: p.md_max_reuses or None, False),
-        Element("Labelled as sterile", "sterile", lambda p: p.md_sterile, True),
         Element(
-            "Need for sterilisation before use",
-            "sterilisationNeeded",
+            "Basic UDI-DI of the UDI-DI",  # FLD-UDID-145
+            "device:MDRUDIDIData/udidi:basicUDIIdentifier/commondi:DICode",
+            lambda p: _text(p.md_basic_udi_di),
+            True,
+        ),
+        Element(
+            "EMDN code",  # FLD-UDID-149 nomenclature code(s)
+            "device:MDRUDIDIData/udidi:MDNCodes",
+            lambda p: _text(p.md_emdn_code),
+            True,
+        ),
+        Element(
+            "Type of UDI-PI",  # FLD-UDID-148, PIElementEnum list
+            "device:MDRUDIDIData/udidi:productionIdentifier",
+            lambda p: label_pis(p, EU_PI_TYPES, " "),
+            False,
+        ),
+        Element(
+            "Reference / catalogue number",  # FLD-UDID-163 (minOccurs 1)
+            "device:MDRUDIDIData/udidi:referenceNumber",
+            lambda p: _text(p.md_catalogue_number),
+            True,
+        ),
+        Element(
+            "Device labelled sterile",  # FLD-UDID-169
+            "device:MDRUDIDIData/udidi:sterile",
+            lambda p: p.md_sterile,
+            True,
+        ),
+        Element(
+            "Need for sterilisation before use",  # FLD-UDID-170
+            "device:MDRUDIDIData/udidi:sterilization",
             lambda p: p.md_requires_sterilisation,
             True,
         ),
-        Element("Containing latex", "latex", lambda p: p.md_contains_latex, True),
         Element(
-            "Containing CMR or endocrine-disrupting substances",
-            "cmrSubstances",
-            lambda p: p.md_cmr_substances,
+            "Trade name",  # FLD-UDID-176, lsn:LanguageSpecificTextsType
+            "device:MDRUDIDIData/udidi:tradeNames/lsn:name/lsn:textValue",
+            lambda p: _text(p.md_brand_name),
             True,
+            "the trade name's language (lsn:language, required by the schema) is not recorded: add it in "
+            "EUDAMED",
         ),
-        Element("Implantable", "implantable", lambda p: p.md_implantable, True),
-        Element("URL for additional information (eIFU)", "eifuUrl", lambda p: _text(p.md_eifu_url), False),
         Element(
-            "Critical warnings or contra-indications",
-            "criticalWarnings",
-            lambda p: _text(p.md_critical_warnings),
+            "URL for additional information",  # FLD-UDID-174
+            "device:MDRUDIDIData/udidi:website",
+            lambda p: _text(p.md_eifu_url),
             False,
         ),
-        Element("Status of the device", "deviceStatus", lambda p: EU_STATUS.get(p.md_market_status), True),
+        Element(
+            "Storage and handling conditions",
+            None,
+            storage_text,
+            False,
+            _EU_NOT_CODED.format(codes="udidi:storageHandlingConditions, SHC codes"),
+        ),
+        Element(
+            "Critical warnings or contra-indications",
+            None,
+            lambda p: _text(p.md_critical_warnings),
+            False,
+            _EU_NOT_CODED.format(codes="udidi:criticalWarnings, CW codes"),
+        ),
+        Element(
+            "Device substatus",  # FLD-UDID-131, DeviceSubstatusEnum
+            "device:MDRUDIDIData/udidi:substatuses/commondi:substatus/commondi:code",
+            lambda p: EU_SUBSTATUS.get(p.md_market_status),
+            False,
+            "the substatus start date (commondi:startDate, FLD-UDID-126) is not recorded",
+        ),
+        Element(
+            "Maximum number of reuses",  # FLD-UDID-157: 0 single use, 1 not defined, n limited
+            "device:MDRUDIDIData/udidi:numberOfReuses",
+            eu_number_of_reuses,
+            True,
+        ),
+        Element(
+            "Unit of use UDI-DI",  # FLD-UDID-135
+            "device:MDRUDIDIData/udidi:deviceMarking/udidi:unitOfUseIdentifier/commondi:DICode",
+            unit_of_use_di,
+            several_devices,
+        ),
+        Element(
+            "Quantity of device",  # FLD-UDID-151
+            "device:MDRUDIDIData/udidi:baseQuantity",
+            lambda p: p.md_device_count,
+            True,
+        ),
+        Element(
+            "Containing latex",  # FLD-UDID-156
+            "device:MDRUDIDIData/udidi:latex",
+            lambda p: p.md_contains_latex,
+            True,
+        ),
+        Element(
+            "Containing CMR or endocrine-disrupting substances",
+            None,
+            lambda p: p.md_cmr_substances,
+            False,
+            "EUDAMED lists each substance (udidi:substances: name, CAS/EC code, CMR category, "
+            "FLD-UDID-196 to 203); Odoo records only yes/no: enter the substances in EUDAMED",
+        ),
+        Element(
+            "Clinical size",
+            None,
+            lambda p: _text(p.md_clinical_size),
+            False,
+            _EU_NOT_CODED.format(codes="udidi:clinicalSizes, CST size types and MU units"),
+        ),
     ],
     package_elements=[
-        Element("Package UDI-DI", "packageUdiDi", lambda pk, di, qty: _text(pk.md_udi_di), True),
-        Element("Quantity per package", "quantityPerPackage", lambda pk, di, qty: qty, True),
-        Element("Contained UDI-DI", "containedUdiDi", lambda pk, di, qty: _text(di), True),
+        Element(
+            "Package UDI-DI",  # FLD-UDID-02 in udidi:identifier of udidi:PackageUDIType
+            "udidi:identifier/commondi:DICode",
+            lambda pk, di, qty: _text(pk.md_udi_di),
+            True,
+        ),
+        Element(
+            "Package issuing entity",  # FLD-UDID-01
+            "udidi:identifier/commondi:issuingEntityCode",
+            lambda pk, di, qty: EU_ENTITIES.get(pk.md_udi_issuer),
+            True,
+        ),
+        Element(
+            "Contained UDI-DI",  # FLD-UDID-124 udidi:child
+            "udidi:child/commondi:DICode",
+            lambda pk, di, qty: _text(di),
+            True,
+        ),
+        Element(
+            "Quantity per package",  # FLD-UDID-121
+            "udidi:numberOfItems",
+            lambda pk, di, qty: qty,
+            True,
+        ),
     ],
 )
 
@@ -347,50 +525,73 @@ NMPA = Database(
     market_field="md_risk_class_cn",
     name="NMPA UDID",
     root="udid",
+    device_list_tag="devices",
     device_tag="device",
-    package_list_tag="packingInfoList",
-    package_tag="packingInfo",
+    package_list_tag="packingList",
+    package_tag="packing",
     bool_text=("是", "否"),
+    namespaces=None,
+    schema=(
+        "Element names and Chinese names of the NMPA UDID public data download XML (udi.nmpa.gov.cn). "
+        "The YY/T 1753-2020 submission interface could not be checked."
+    ),
     device_elements=[
-        Element("最小销售单元产品标识", "ZXXSDYCPBS", lambda p: _text(p.md_udi_di), True),
+        Element("最小销售单元产品标识", "zxxsdycpbs", lambda p: _text(p.md_udi_di), True),
         Element(
-            "产品标识编码体系名称", "CPBSBMTXMC", lambda p: NMPA_CODING_SYSTEMS.get(p.md_udi_issuer), True
+            "医疗器械唯一标识编码体系名称",
+            "cpbsbmtxmc",
+            lambda p: NMPA_CODING_SYSTEMS.get(p.md_udi_issuer),
+            True,
         ),
-        Element("最小销售单元中使用单元的数量", "ZXXSDYZSYDYDSL", lambda p: p.md_device_count, True),
-        Element("使用单元产品标识", "SYDYCPBS", unit_of_use_di, several_devices),
-        Element("产品名称/通用名称", "CPMCTYMC", chinese_name, True),
-        Element("商品名称", "SPMC", lambda p: _text(p.md_brand_name), False),
-        Element("规格型号", "GGXH", lambda p: _text(p.md_model_version), True),
-        Element("是否为包类/组套类产品", "SFWBLZTLCP", lambda p: p.md_is_kit, True),
-        Element("产品描述", "CPMS", lambda p: _text(p.md_device_description), True),
-        Element("产品货号或编号", "CPHHHBH", lambda p: _text(p.md_catalogue_number), False),
-        Element("管理类别", "GLLB", lambda p: _text(p.md_risk_class_cn), True),
-        Element("分类编码", "FLBM", lambda p: _text(p.md_nmpa_class_code), True),
+        Element("最小销售单元中使用单元的数量", "zxxsdyzsydydsl", lambda p: p.md_device_count, True),
+        Element("使用单元产品标识", "sydycpbs", unit_of_use_di, several_devices),
+        Element("产品名称/通用名称", "cpmctymc", chinese_name, True),
+        Element("商品名称", "spmc", lambda p: _text(p.md_brand_name), False),
+        Element("规格型号", "ggxh", lambda p: _text(p.md_model_version), True),
+        Element("是否为包类/组套类产品", "sfwblztlcp", lambda p: p.md_is_kit, True),
+        Element("产品描述", "cpms", lambda p: _text(p.md_device_description), True),
+        Element("产品货号或编号", "cphhhbh", lambda p: _text(p.md_catalogue_number), False),
         Element(
-            "注册证编号或者备案凭证编号", "ZCZBHHZBAPZBH", lambda p: _text(p.md_cn_registration_number), True
+            "管理类别",
+            None,
+            lambda p: _text(p.md_risk_class_cn),
+            True,
+            "未在 UDID 公开数据中找到对应的数据项名称（未核实）/ no element of the UDID public data carries "
+            "the management class; its element name could not be verified",
         ),
-        Element("医疗器械注册人/备案人名称", "YLQXZCRBARMC", lambda p: _text(manufacturer(p).name), True),
-        Element("统一社会信用代码", "TYSHXYDM", lambda p: _text(manufacturer(p).vat), True),
-        Element("磁共振(MR)安全相关信息", "CGZMRAQXGXX", lambda p: NMPA_MRI.get(p.md_mri_safety), True),
-        Element("是否标记为一次性使用", "SFBJWYCXSY", lambda p: p.md_single_use, True),
-        Element("最大重复使用次数", "ZDCFSYCS", lambda p: p.md_max_reuses or None, False),
-        Element("是否为无菌包装", "SFWWJBZ", lambda p: p.md_sterile, True),
-        Element("使用前是否需要进行灭菌", "SYQSFXYJXMJ", lambda p: p.md_requires_sterilisation, True),
-        Element("灭菌方式", "MJFS", lambda p: NMPA_STERILISATION.get(p.md_sterilisation_method), sterilised),
-        Element("生产标识是否包含批号", "SCBSSFBHPH", lambda p: p.md_label_lot, True),
-        Element("生产标识是否包含序列号", "SCBSSFBHXLH", lambda p: p.md_label_serial, True),
-        Element("生产标识是否包含生产日期", "SCBSSFBHSCRQ", lambda p: p.md_label_production_date, True),
-        Element("生产标识是否包含失效日期", "SCBSSFBHSXRQ", lambda p: p.md_label_expiry, True),
-        Element("特殊储存或操作条件", "TSCCHCZTJ", storage_text, False),
-        Element("特殊尺寸说明", "TSCCSM", lambda p: _text(p.md_clinical_size), False),
-        Element("其他信息的网址链接", "QTXXDWZLJ", lambda p: _text(p.md_eifu_url), False),
-        Element("医保耗材分类编码", "YBHCFLBM", lambda p: _text(p.md_cn_insurance_code), False),
+        Element("分类编码", "flbm", lambda p: _text(p.md_nmpa_class_code), True),
+        Element(
+            "注册证编号或者备案凭证编号", "zczbhhzbapzbh", lambda p: _text(p.md_cn_registration_number), True
+        ),
+        Element("医疗器械注册人/备案人名称", "ylqxzcrbarmc", lambda p: _text(manufacturer(p).name), True),
+        Element("统一社会信用代码", "tyshxydm", lambda p: _text(manufacturer(p).vat), True),
+        Element("磁共振（MR）安全相关信息", "cgzmraqxgxx", lambda p: NMPA_MRI.get(p.md_mri_safety), True),
+        Element("是否标记为一次性使用", "sfbjwycxsy", lambda p: p.md_single_use, True),
+        Element("最大重复使用次数", "zdcfsycs", lambda p: p.md_max_reuses or None, False),
+        Element("是否为无菌包装", "sfwwjbz", lambda p: p.md_sterile, True),
+        Element("使用前是否需要进行灭菌", "syqsfxyjxmj", lambda p: p.md_requires_sterilisation, True),
+        Element("灭菌方式", "mjfs", lambda p: NMPA_STERILISATION.get(p.md_sterilisation_method), sterilised),
+        Element("生产标识是否包含批号", "scbssfbhph", lambda p: p.md_label_lot, True),
+        Element("生产标识是否包含序列号", "scbssfbhxlh", lambda p: p.md_label_serial, True),
+        Element("生产标识是否包含生产日期", "scbssfbhscrq", lambda p: p.md_label_production_date, True),
+        Element("生产标识是否包含失效日期", "scbssfbhsxrq", lambda p: p.md_label_expiry, True),
+        Element("特殊储存或操作条件", "tscchcztj", storage_text, False),
+        Element("特殊尺寸说明", "tsccsm", lambda p: _text(p.md_clinical_size), False),
+        Element("其他信息的网址链接", "qtxxdwzlj", lambda p: _text(p.md_eifu_url), False),
+        Element(
+            "医保耗材分类编码",
+            "ybbm",
+            lambda p: _text(p.md_cn_insurance_code),
+            False,
+            "中文名称未核实：公开数据的转录亦作“医保编码” / Chinese name not verified: transcriptions of the "
+            "public data also call it 医保编码",
+        ),
     ],
     package_elements=[
-        Element("包装产品标识", "BZCPBS", lambda pk, di, qty: _text(pk.md_udi_di), True),
-        Element("产品包装级别", "CPBZJB", lambda pk, di, qty: NMPA_LEVELS.get(pk.md_udi_level), True),
-        Element("包装内含下一级包装产品标识", "BZNHXYJBZCPBS", lambda pk, di, qty: _text(di), True),
-        Element("包装内含下一级产品标识数量", "BZNHXYJCPBSSL", lambda pk, di, qty: qty, True),
+        Element("包装产品标识", "bzcpbs", lambda pk, di, qty: _text(pk.md_udi_di), True),
+        Element("产品包装级别", "cpbzjb", lambda pk, di, qty: NMPA_LEVELS.get(pk.md_udi_level), True),
+        Element("包装内含小一级包装产品标识", "bznhxyjbzcpbs", lambda pk, di, qty: _text(di), True),
+        Element("包装内含小一级产品标识数量", "bznhxyjcpbssl", lambda pk, di, qty: qty, True),
     ],
 )
 
