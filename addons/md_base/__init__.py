@@ -16,6 +16,15 @@ def uninstall_hook(env):
     delete_module_activities(env, "md_base")
 
 
+def load_base_terms(env):
+    """Load md_base's translations again (an adopting addon's post_init_hook).
+
+    The fields md_base's mixins give a model of a later addon (the signature status, the
+    lifecycle fields) are md_base's records, translated from md_base's terms: they exist only
+    once the adopting addon is installed, after md_base's terms were loaded."""
+    env["ir.module.module"].search([("name", "=", "md_base")])._update_translations()
+
+
 def delete_module_signatures(env, module):
     """Delete the signatures that would pin ``module``'s data at its uninstall: those of the
     records of the models only ``module`` declares, and those with a meaning it declares."""

@@ -20,6 +20,7 @@
         "security/ir.model.access.csv",
         "security/md_signature_security.xml",
         "security/md_audit_security.xml",
+        "security/md_retention_security.xml",
         "data/md_signature_data.xml",
         "data/md_expiry_alert_data.xml",
         "views/md_menus.xml",
@@ -33,7 +34,15 @@
         "views/md_audit_rule_views.xml",
         "wizard/md_audit_reason_wizard_views.xml",
         "wizard/md_audit_rule_change_views.xml",
+        "data/md_retention_data.xml",
+        "views/md_retention_policy_views.xml",
+        "wizard/md_retention_policy_change_views.xml",
         "data/md_audit_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "md_base/static/tests/tours/md_tour_utils.js",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
 }

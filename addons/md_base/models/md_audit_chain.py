@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .md_audit_entry import GENESIS_HASH
+from .module_data import module_data_uninstalling
 
 
 class MdAuditChain(models.Model):
@@ -27,8 +28,10 @@ class MdAuditChain(models.Model):
             raise UserError(self.env._("The audit trail chain head is maintained by the system only."))
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_never(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         raise UserError(self.env._("The audit trail chain head cannot be deleted."))
 
     @api.model

@@ -48,6 +48,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .local_time import local_time_label
+from .module_data import module_data_uninstalling
+
 _logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
@@ -103,7 +106,8 @@ class MdAuditEntry(models.Model):
     old_value = fields.Text(readonly=True)
     new_value = fields.Text(readonly=True)
     user_id = fields.Many2one("res.users", required=True, readonly=True, ondelete="restrict", index=True)
-    timestamp = fields.Datetime(string="Time (UTC)", required=True, readonly=True, index=True)
+    timestamp = fields.Datetime(string="Time (Stored UTC)", required=True, readonly=True, index=True)
+    timestamp_display = fields.Char(string="Time", compute="_compute_timestamp_display")
     reason = fields.Text(string="Reason for Change", readonly=True)
     company_id = fields.Many2one(
         "res.company",
@@ -123,6 +127,12 @@ class MdAuditEntry(models.Model):
         ),
     ]
 
+    @api.depends("timestamp")
+    @api.depends_context("tz", "uid")
+    def _compute_timestamp_display(self):
+        for entry in self:
+            entry.timestamp_display = local_time_label(self.env, entry.timestamp)
+
     # -- append-only (11.10(e): changes never obscure recorded information) --
 
     @api.model_create_multi
@@ -141,8 +151,10 @@ class MdAuditEntry(models.Model):
             raise UserError(self.env._("Audit trail entries cannot be changed (21 CFR 11.10(e))."))
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_never(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         raise UserError(self.env._("Audit trail entries cannot be deleted (21 CFR 11.10(e))."))
 
     # -- writing ------------------------------------------------------------

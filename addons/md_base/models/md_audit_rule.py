@@ -16,6 +16,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, frozendict
 
+from .module_data import module_data_uninstalling
+
 REASON_CONTEXT_KEY = "md_audit_reason"
 # Bookkeeping fields: their changes are not regulated content.
 SKIPPED_FIELDS = {
@@ -35,21 +37,26 @@ SECURITY_MANAGER = "md_base.group_md_security_manager"
 _SIGNED_CHANGE = contextvars.ContextVar("md_audit_rule_signed_change", default=False)
 
 
-def _make_create():
+# The wrappers sit in the registry class itself and reach the implementation below them through
+# super(): the registry class is kept while later modules of the same loading are added to its
+# bases, so a method captured at patch time would skip their overrides (and their guards).
+
+
+def _make_create(model_class):
     @api.model_create_multi
     def create(self, vals_list):
-        records = create.origin(self, vals_list)
+        records = super(model_class, self).create(vals_list)
         self.env["md.audit.rule"].sudo()._md_capture_create(records, vals_list)
         return records
 
     return create
 
 
-def _make_write():
+def _make_write(model_class):
     def write(self, vals):
         rules = self.env["md.audit.rule"].sudo()
         capture = rules._md_capture_before_write(self, vals)
-        result = write.origin(self, vals)
+        result = super(model_class, self).write(vals)
         if capture:
             rules._md_capture_after_write(capture)
         return result
@@ -57,21 +64,21 @@ def _make_write():
     return write
 
 
-def _make_unlink():
+def _make_unlink(model_class):
     def unlink(self):
         rules = self.env["md.audit.rule"].sudo()
         rows = rules._md_capture_unlink(self)
-        result = unlink.origin(self)
+        result = super(model_class, self).unlink()
         self.env["md.audit.entry"].sudo()._md_insert(rows)
         return result
 
     return unlink
 
 
-def _make_get_view():
+def _make_get_view(model_class):
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
-        arch, view = _get_view.origin(self, view_id, view_type, **options)
+        arch, view = super(model_class, self)._get_view(view_id, view_type, **options)
         if view_type == "form":
             self.env["md.audit.rule"].sudo()._md_inject_form_buttons(self._name, arch)
         return arch, view
@@ -203,8 +210,10 @@ class MdAuditRule(models.Model):
         self._md_rules_changed()
         return result
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_never(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         raise UserError(
             self.env._(
                 "Audit rules are never deleted: a Security Manager archives them with a signed change."
@@ -287,9 +296,7 @@ class MdAuditRule(models.Model):
             if model_class is None or model_class.__dict__.get("_md_audit_patched"):
                 continue
             for method_name, make in PATCHES.items():
-                method = make()
-                method.origin = getattr(model_class, method_name)
-                setattr(model_class, method_name, method)
+                setattr(model_class, method_name, make(model_class))
             model_class._md_audit_patched = True
             patched = True
         return patched

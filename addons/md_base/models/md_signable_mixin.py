@@ -6,6 +6,8 @@ from lxml import etree
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .module_data import module_data_uninstalling
+
 VOID_REASON_CONTENT_CHANGED = "Signed content changed"
 
 # 21 CFR 11.50: printed name, date and time, meaning, shown with the record.
@@ -134,6 +136,24 @@ class MdSignableMixin(models.AbstractModel):
         self.ensure_one()
         return self[self._md_author_field]
 
+    def md_sign_options(self):
+        """Public (RPC): for each meaning a rule allows on this model, who may sign it and whether
+        the current user may sign these records with it now, with the reason when not (the same
+        checks as signing, except the credentials)."""
+        rules = self.env["md.signature.rule"].sudo().search([("model", "=", self._name)])
+        signature = self.env["md.signature"]
+        return [
+            {
+                "meaning": rule.meaning_id.code,
+                "meaning_name": rule.meaning_id.name,
+                "groups": rule.group_ids.mapped("full_name"),
+                "author_may_sign": rule.author_may_sign,
+                "required": rule.required,
+                "refusal": signature._md_sign_refusal(self, rule.meaning_id),
+            }
+            for rule in rules
+        ]
+
     def action_md_sign(self):
         self.ensure_one()
         return {
@@ -222,8 +242,10 @@ class MdSignableMixin(models.AbstractModel):
                     )
                 )
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _md_unlink_except_signed(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         # 11.70: deleting the record would excise its signatures.
         signed = (
             self.env["md.signature"]

@@ -2,11 +2,12 @@ import contextvars
 import logging
 import time
 
-import pytz
-
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.http import request
+
+from .local_time import local_time_label
+from .module_data import module_data_uninstalling
 
 _logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class MdSignature(models.Model):
     meaning = fields.Char(string="Meaning Code", required=True, index=True, readonly=True)
     meaning_name = fields.Char(string="Meaning", required=True, readonly=True, help="21 CFR 11.50(a)(3).")
     reason = fields.Text(required=True, readonly=True)
-    signed_at = fields.Datetime(string="Signed On (UTC)", required=True, index=True, readonly=True)
+    signed_at = fields.Datetime(string="Signed On (Stored UTC)", required=True, index=True, readonly=True)
     signed_at_display = fields.Char(string="Signed On", compute="_compute_signed_at_display")
     content_hash = fields.Char(
         string="Content SHA-256", required=True, readonly=True, help="Hash of the signed fields when signed."
@@ -67,16 +68,8 @@ class MdSignature(models.Model):
     @api.depends_context("tz", "uid")
     def _compute_signed_at_display(self):
         # 11.50(a)(2): date and time of signing, with its time zone stated.
-        tz_name = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        if tz_name not in pytz.all_timezones_set:
-            tz_name = "UTC"
-        zone = pytz.timezone(tz_name)
         for signature in self:
-            if not signature.signed_at:
-                signature.signed_at_display = False
-                continue
-            local = pytz.utc.localize(signature.signed_at).astimezone(zone)
-            signature.signed_at_display = f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} ({tz_name})"
+            signature.signed_at_display = local_time_label(self.env, signature.signed_at)
 
     # --- binding: no create, write, copy or unlink from outside (11.70) -------
 
@@ -101,8 +94,10 @@ class MdSignature(models.Model):
             self.env._("Electronic signatures cannot be copied to another record (21 CFR 11.70).")
         )
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_never(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         raise UserError(self.env._("Electronic signatures cannot be deleted (21 CFR 11.70)."))
 
     # --- what signed records rest on (11.70) ------------------------------------
@@ -208,16 +203,33 @@ class MdSignature(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Give the reason for signing (what you attest)."))
-        rule = self.env["md.signature.rule"]._md_rule_for(records._name, meaning)
-        rule._md_check_signer(records, self.env.user)
-        records._md_check_signable(meaning.code)
-        self._md_check_not_already_signed(records, meaning)
-        self.env["md.signature.lockout"]._md_check_not_locked(self.env.user)
+        self._md_check_sign_request(records, meaning)
         self._md_check_credentials(records, meaning, login, password)
         signatures = self._md_create_signatures(records, meaning, reason)
         self.env["md.signature.failure"]._md_reset_consecutive(self.env.user)
         self._md_session_touch()
         return signatures
+
+    @api.model
+    def _md_check_sign_request(self, records, meaning):
+        """Everything but the credentials: rule, authority, segregation of duties, the record's
+        own conditions, a second signature of the same meaning, lockout."""
+        rule = self.env["md.signature.rule"]._md_rule_for(records._name, meaning)
+        rule._md_check_signer(records, self.env.user)
+        records._md_check_signable(meaning.code)
+        self._md_check_not_already_signed(records, meaning)
+        self.env["md.signature.lockout"]._md_check_not_locked(self.env.user)
+
+    @api.model
+    def _md_sign_refusal(self, records, meaning):
+        """Why the current user cannot sign ``records`` as ``meaning`` now, or "" if they can.
+        Shown before anyone types a password (the checks only read)."""
+        try:
+            with self.env.cr.savepoint():
+                self._md_check_sign_request(records, meaning)
+        except (UserError, AccessError) as refusal:
+            return str(refusal.args[0]) if refusal.args else str(refusal)
+        return ""
 
     @api.model
     def _md_meaning(self, code):

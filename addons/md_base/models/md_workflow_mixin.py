@@ -34,6 +34,10 @@ or ``records._md_write_transition(vals)`` inside a workflow method, and
 state. The open transitions live in a context variable: no context key, value,
 default or RPC argument can open one, and a transition opens only the records
 it names (and their lines).
+
+Every regulated record also gets records retention (``md.retention.mixin``):
+the retention policies of its model keep it, undeletable and unarchivable,
+for its period (ISO 13485:2016 4.2.5).
 """
 
 import contextlib
@@ -42,6 +46,8 @@ import contextvars
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.models import LOG_ACCESS_COLUMNS
+
+from .module_data import module_data_uninstalling
 
 # {model name: frozenset of ids, or None for every record of the model (creation)}
 _OPEN_TRANSITIONS = contextvars.ContextVar("md_open_transitions", default=None)
@@ -79,6 +85,7 @@ def _is_open(records):
 class MdWorkflowMixin(models.AbstractModel):
     _name = "md.workflow.mixin"
     _description = "Regulated Record Lifecycle"
+    _inherit = ["md.retention.mixin"]
 
     _md_state_field = "state"
     _md_transition_fields = ()
@@ -332,8 +339,10 @@ class MdWorkflowMixin(models.AbstractModel):
 
     # --- unlink ---------------------------------------------------------------------
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _md_unlink_only_unused(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         # ISO 13485 4.2.5: a quality record that has been used is kept, never deleted.
         if self._md_in_transition():
             return

@@ -3,3 +3,4 @@ from . import test_workflow_mixin
 from . import test_working_days
 from . import test_signable_mixin
 from . import test_audit_trail
+from . import test_retention

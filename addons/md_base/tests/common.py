@@ -39,9 +39,17 @@ class MdBaseTesterCase(TransactionCase):
         super().setUpClass()
         cls.loader = FakeModelLoader(cls.env, cls.__module__)
         cls.loader.backup_registry()
-        from .models import MdBaseTester, MdBaseTesterComputed, MdBaseTesterLine, MdBaseTesterTask
+        from .models import (
+            MdBaseTester,
+            MdBaseTesterArchivable,
+            MdBaseTesterComputed,
+            MdBaseTesterLine,
+            MdBaseTesterTask,
+        )
 
-        cls.loader.update_registry((MdBaseTester, MdBaseTesterLine, MdBaseTesterTask, MdBaseTesterComputed))
+        cls.loader.update_registry(
+            (MdBaseTester, MdBaseTesterLine, MdBaseTesterTask, MdBaseTesterComputed, MdBaseTesterArchivable)
+        )
         cls.addClassCleanup(cls.loader.restore_registry)
         cls.Tester = cls.env["md.base.tester"]
 

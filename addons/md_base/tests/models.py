@@ -38,6 +38,9 @@ class MdBaseTester(models.Model):
     released_at = fields.Datetime()
     release_reason = fields.Text()
     line_ids = fields.One2many("md.base.tester.line", "tester_id")
+    # records retention (md.retention.mixin, adopted through md.workflow.mixin)
+    expiry_date = fields.Date()
+    implanted = fields.Boolean()
 
     def action_submit(self):
         self._md_check_state(("draft",), "Submitting")
@@ -85,6 +88,9 @@ class MdBaseTesterLine(models.Model):
     tester_id = fields.Many2one("md.base.tester", required=True, ondelete="cascade")
     value = fields.Float()
     recorded_at = fields.Datetime()
+    # records retention: a device's expiry and expected life, as a lot and a product carry them
+    expires_on = fields.Date()
+    life_years = fields.Integer()
 
     def action_record(self):
         self._md_write_transition({"recorded_at": fields.Datetime.now()})
@@ -126,3 +132,17 @@ class MdBaseTesterComputed(models.Model):
 
     def action_approve(self):
         self._md_write_transition({"approved_on": fields.Datetime.now()})
+
+
+class MdBaseTesterArchivable(models.Model):
+    """A record without a lifecycle that adopts records retention alone, as a standard model does
+    (stock.picking, sale.order), and can be archived."""
+
+    _name = "md.base.tester.archivable"
+    _description = "MedDev Base Tester with Retention"
+    _inherit = ["md.retention.mixin"]
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    kept_from = fields.Date()

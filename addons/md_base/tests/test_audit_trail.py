@@ -94,6 +94,12 @@ class TestAuditTrail(MdAuditCase):
             len(deleted.filtered(lambda e: not e.field_name)), 1, "one entry for the deletion itself"
         )
 
+    def test_time_shown_in_the_users_time_zone_naming_it_11_10_e(self):
+        entry = self._entries(self.new_tester(), "create")[:1]
+        shown = entry.with_context(tz="Asia/Shanghai").timestamp_display
+        self.assertTrue(shown.endswith("CST (Asia/Shanghai)"), shown)
+        self.assertTrue(entry.with_context(tz="UTC").timestamp_display.endswith("UTC (UTC)"))
+
     def test_unchanged_values_not_recorded(self):
         tester = self.new_tester()
         tester.write({"name": "T-1", "reason": "Suspected sterility breach"})

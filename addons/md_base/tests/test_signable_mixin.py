@@ -473,3 +473,33 @@ class TestSignableMixin(MdBaseTesterCase):
         wizard.action_sign()
         self.assertFalse(wizard.password, "the password is not kept")
         self.assertEqual(tester.md_signature_ids.signer_id, self.inspector)
+
+    def test_who_may_sign_is_shown_before_the_password_11_10_g(self):
+        """Each meaning says who may sign it and why not the current user: group, authorship,
+        the record's state, a signature already given; only the meanings they may sign are offered."""
+        tester = self.new_placed()
+        options = {option["meaning"]: option for option in tester.with_user(self.placer).md_sign_options()}
+        self.assertEqual(set(options), {"released", "reviewed"})
+        self.assertIn("author", options["released"]["refusal"], "the placer authored it")
+        self.assertIn("author", options["reviewed"]["refusal"])
+        inspector_options = {o["meaning"]: o for o in tester.with_user(self.inspector).md_sign_options()}
+        self.assertIn("allowed groups", inspector_options["released"]["refusal"])
+        self.assertEqual(inspector_options["reviewed"]["refusal"], "")
+        signer_options = {o["meaning"]: o for o in tester.with_user(self.signer).md_sign_options()}
+        self.assertEqual(signer_options["released"]["refusal"], "")
+        self.assertEqual(
+            signer_options["released"]["groups"], self.rule_released.group_ids.mapped("full_name")
+        )
+        wizard = (
+            self.env["md.sign.wizard"]
+            .with_user(self.inspector)
+            .with_context(md_sign_res_model=tester._name, md_sign_res_id=tester.id)
+            .create({"reason": "Retested", "password": "not used"})
+        )
+        self.assertEqual(wizard.allowed_meaning_ids, self.meaning_reviewed, "only what they may sign")
+        self.assertIn("You may sign", wizard.sign_options_html)
+        self.assertIn("allowed groups", wizard.sign_options_html)
+        self.sign(tester, self.signer)
+        after = {o["meaning"]: o for o in tester.with_user(self.signer).md_sign_options()}
+        self.assertTrue(after["released"]["refusal"], "released already: state and own signature refuse")
+        self.assertEqual(tester.state, "released")

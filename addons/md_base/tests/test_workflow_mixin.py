@@ -139,6 +139,17 @@ class TestWorkflowMixin(MdBaseTesterCase):
             with self.assertRaisesRegex(UserError, "cannot be deleted"):
                 record.unlink()
 
+    def test_uninstall_flag_from_a_caller_does_not_open_deletion(self):
+        """Odoo marks a module uninstall with a context key; a caller sending it is not one."""
+        review = self.new_tester()
+        review.action_submit()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            review.with_context(_force_unlink=True).unlink()
+        signature_free = self.env["md.audit.entry"].search([], limit=1)
+        if signature_free:
+            with self.assertRaisesRegex(UserError, "cannot be deleted"):
+                signature_free.with_context(_force_unlink=True).unlink()
+
     def test_record_named_by_signed_content_cannot_be_deleted(self):
         tester = self.new_tester()
         line = self.env["md.base.tester.line"].create({"tester_id": tester.id, "value": 1.0})
