@@ -4,7 +4,7 @@ import psycopg2
 
 from odoo.tools import SQL
 
-from odoo.addons.md_base import delete_module_signatures
+from odoo.addons.md_base import load_base_terms, delete_module_signatures
 
 from . import models
 from . import wizard
@@ -13,6 +13,11 @@ from . import report
 from .models.stock_lot_demo import DEMO_STORY_ORIGIN
 
 _logger = logging.getLogger(__name__)
+
+
+def post_init_hook(env):
+    """md_base's mixin fields on this addon's models get md_base's translations."""
+    load_base_terms(env)
 
 
 def uninstall_hook(env):

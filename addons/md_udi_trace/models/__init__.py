@@ -9,9 +9,11 @@ from . import md_udi
 from . import md_scan_session
 from . import md_scan
 from . import stock_picking_scan
+from . import stock_picking_retention
 from . import mrp_production_scan
 from . import stock_quant_scan
 from . import product_template
+from . import product_template_retention
 from . import product_product
 from . import product_packaging
 from . import res_partner

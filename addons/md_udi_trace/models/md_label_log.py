@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.md_base.models.module_data import module_data_uninstalling
+
 from ..labels import GS, Gs1LabelData, HibcLabelData, LabelError, digital_link_uri, render_gs1, render_text
 from .product_product import UDI_ISSUERS
 
@@ -85,8 +87,10 @@ class MdLabelLog(models.Model):
             raise UserError(self.env._("A printed label run is a record: it cannot be changed."))
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_never(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         raise UserError(self.env._("A printed label run is a record: it cannot be deleted."))
 
     @api.model

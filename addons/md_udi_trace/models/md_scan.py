@@ -136,6 +136,82 @@ class MdScan(models.AbstractModel):
         }
 
     @api.model
+    def progress(self, res_model, res_id):
+        """What the scan entry shows of one operation: per line scanned vs expected, per lot.
+
+        Returns ``{expected_label, lines: [{key, product_id, product, uom, scanned, expected,
+        lots: [{key, lot_id, name, expiry, production_date, scanned}]}]}``. "Scanned" is what
+        the scans (picked move lines) hold, never the quantity Odoo prefills from the demand;
+        dates are ISO calendar dates as the user's time zone sees them.
+        """
+        target = self._md_target(res_model, res_id, operation="read")
+        company = target.company_id or self.env.company
+        target = target.with_company(company)
+        if target._name == "stock.location":
+            # A count expects nothing per line: the count wizard lists the counted quants.
+            return {"expected_label": "", "lines": []}
+        return {"expected_label": self._md_expected_label(target), "lines": target._md_scan_progress()}
+
+    @api.model
+    def _md_expected_label(self, target):
+        if target._name == "stock.picking" and target.picking_type_code == "incoming":
+            return self.env._("Scanned / To Receive")
+        return self.env._("Scanned / Expected")
+
+    @api.model
+    def _md_moves_progress(self, moves):
+        """The progress lines of ``moves`` (see ``progress``), in the operation's order."""
+        lines = []
+        for move in moves.filtered(lambda m: m.state != "cancel"):
+            picked = move.move_line_ids.filtered("picked")
+            lots = {}
+            for line in picked:
+                quantity = line.product_uom_id._compute_quantity(line.quantity, move.product_uom, round=False)
+                lots[line.lot_id] = lots.get(line.lot_id, 0.0) + quantity
+            lines.append(
+                self._md_progress_line(
+                    f"move-{move.id}", move.product_id, move.product_uom, move.product_uom_qty, lots
+                )
+            )
+        return lines
+
+    @api.model
+    def _md_progress_line(self, key, product, uom, expected, lots):
+        """One progress line; ``lots`` maps each lot (or no lot) to its scanned quantity."""
+        return {
+            "key": key,
+            "product_id": product.id,
+            "product": product.display_name,
+            "uom": uom.name,
+            "scanned": sum(lots.values()),
+            "expected": expected,
+            "lots": [
+                {
+                    "key": f"{key}-lot-{lot.id}",
+                    "lot_id": lot.id,
+                    "name": lot.name,
+                    "expiry": self._md_local_date(lot.expiration_date),
+                    "production_date": bool(lot.md_production_date)
+                    and fields.Date.to_string(lot.md_production_date),
+                    "scanned": quantity,
+                }
+                for lot, quantity in lots.items()
+                if lot
+            ],
+        }
+
+    @api.model
+    def _md_local_date(self, value):
+        """The calendar date of a datetime as the user sees it (ISO), or False.
+
+        product_expiry keeps expiry dates as datetimes; showing one with its time (noon UTC is
+        20:00:00 in Shanghai) suggests a precision the label does not have.
+        """
+        if not value:
+            return False
+        return fields.Date.to_string(fields.Datetime.context_timestamp(self, value).date())
+
+    @api.model
     def _md_batch_items(self, raws):
         """The scans of a batch resolved to items; a DI-only scan of a tracked device joins
         the PI-only scan that follows it, as the scan session does for single scans."""
@@ -190,7 +266,7 @@ class MdScan(models.AbstractModel):
         )
 
     @api.model
-    def _md_target(self, res_model, res_id):
+    def _md_target(self, res_model, res_id, operation="write"):
         if res_model not in SCAN_TARGETS:
             raise UserError(
                 self.env._(
@@ -204,7 +280,7 @@ class MdScan(models.AbstractModel):
             raise UserError(
                 self.env._("The operation %(model)s #%(id)s does not exist.", model=res_model, id=res_id)
             )
-        target.check_access("write")
+        target.check_access(operation)
         return target
 
     @api.model
@@ -538,8 +614,9 @@ class MdScan(models.AbstractModel):
         Scans of the same move and lot are added up first. For each, the line taken is, in
         order: a picked line of that lot (its quantity increases), an unpicked line of that
         lot, one without a lot, any unpicked line (a reservation of another lot gives way to
-        the lot actually scanned); else a new line. Candidates are read in one query and new
-        lines created in one call, so a batch of 10,000 serials costs a few statements.
+        the lot actually scanned); else a new line, put away as the move's putaway rules say.
+        A line takes the scanned quantity, never the demand. Candidates are read in one query
+        and new lines created in one call, so a batch of 10,000 serials costs a few statements.
         """
         line_model = self.env["stock.move.line"]
         totals = {}
@@ -555,6 +632,8 @@ class MdScan(models.AbstractModel):
             )
             for move in moves
         }
+        # Once per move, not per line: a line per serial would look the rules up 10,000 times.
+        destinations = {move: move.location_dest_id._get_putaway_strategy(move.product_id) for move in moves}
         line_of, new_keys, new_vals = {}, [], []
         for (move, lot), quantity in totals.items():
             row = self._md_pick_line(candidates.get(move.id, []), lot.id or None)
@@ -567,6 +646,9 @@ class MdScan(models.AbstractModel):
                 "quantity": quantity,
                 "picked": True,
                 "lot_id": lot.id,
+                # Receipts that create lots list the number typed (lot_name), not lot_id: without
+                # it the scanned serial would not show on its line of the detailed operations.
+                "lot_name": lot.name or False,
                 "location_id": locations[move].get(lot.id, move.location_id).id,
             }
             if row:
@@ -588,7 +670,7 @@ class MdScan(models.AbstractModel):
                 picking_id=move.picking_id.id,
                 product_id=move.product_id.id,
                 product_uom_id=move.product_id.uom_id.id,
-                location_dest_id=move.location_dest_id.id,
+                location_dest_id=destinations[move].id,
             )
             new_keys.append((move, lot))
             new_vals.append(vals)

@@ -85,3 +85,17 @@ class MrpProduction(models.Model):  # pylint: disable=consider-merging-classes-i
         self.write({"lot_producing_id": lot.id, "qty_producing": producing})
         self._set_qty_producing(False)
         return scan._md_added(item, lot, None)
+
+    def _md_scan_progress(self):
+        """Scanned vs expected of this order (``md.scan.progress``): its components, then the
+        finished product (the quantity producing of its lot or serial)."""
+        self.ensure_one()
+        scan = self.env["md.scan"]
+        lines = scan._md_moves_progress(self.move_raw_ids)
+        producing = {self.lot_producing_id: self.qty_producing} if self.qty_producing else {}
+        lines.append(
+            scan._md_progress_line(
+                f"production-{self.id}", self.product_id, self.product_uom_id, self.product_qty, producing
+            )
+        )
+        return lines

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.md_base.models.module_data import module_data_uninstalling
+
 from .product_product import (
     NOT_MOVED_STATES,
     UDI_ISSUERS,
@@ -97,9 +99,11 @@ class ProductPackaging(models.Model):
                 )
         self.env["product.product"]._md_check_di_unique(self.env["product.product"], self)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_except_labelled(self):
         """A packaging DI that went through stock is on labels: keep it for traceability (ISO 13485 7.5.9)."""
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         labelled = self.filtered("md_udi_di")
         moved = labelled and self.env["stock.move"].sudo().search_count(
             [("product_id", "in", labelled.product_id.ids), ("state", "not in", NOT_MOVED_STATES)], limit=1

@@ -113,7 +113,9 @@ class ProductTemplate(models.Model):
         help="The base-unit DI of the product's single variant; variants each have their own DI.",
     )
     md_udi_issuer = fields.Selection(
-        selection=lambda self: self.env["product.product"]._fields["md_udi_issuer"].selection,
+        selection=lambda self: (
+            self.env["product.product"]._fields["md_udi_issuer"]._description_selection(self.env)
+        ),
         string="Issuing Agency",
         compute="_compute_md_udi_di",
         inverse="_inverse_md_udi_di",

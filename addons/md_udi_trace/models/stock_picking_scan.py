@@ -37,9 +37,51 @@ class StockPicking(models.Model):
             scan._md_check_expiry(
                 item, lot, product_minimum=code in ("incoming", "outgoing"), customer=customer
             )
-        return scan._md_add_to_moves(
+        lines = scan._md_add_to_moves(
             [(moves[item.product], item, lot) for item, lot in zip(items, lots, strict=True)]
         )
+        self._md_drop_prefill()
+        return lines
+
+    def _md_drop_prefill(self):
+        """Remove the quantities Odoo prefilled from the demand once scanning has begun.
+
+        Where no stock is reserved (receipts from suppliers, returns from customers,
+        consumables) Odoo fills each move's quantity with its demand in unpicked lines without
+        a lot. A scanned transfer counts what was scanned: left in place, those lines make a
+        move of 2 serials scanned out of 3 read 3 / 3 and look done. Lines a user gave a lot
+        or serial are kept; reservations of stock are kept (they are not a count).
+        """
+        moves = self.move_ids.filtered(
+            lambda move: move.state not in ("done", "cancel") and move._should_bypass_reservation()
+        )
+        if moves:
+            self.env["stock.move.line"].search(
+                [
+                    ("move_id", "in", moves.ids),
+                    ("picked", "=", False),
+                    ("lot_id", "=", False),
+                    ("lot_name", "=", False),
+                ]
+            ).unlink()
+
+    def _md_scan_progress(self):
+        """Scanned vs expected per move of this transfer (``md.scan.progress``)."""
+        self.ensure_one()
+        return self.env["md.scan"]._md_moves_progress(self.move_ids)
+
+    def action_md_scan(self):
+        """Open this transfer on its form, where the scan entry is (the Receipts menu's button)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": "stock.picking",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     def _md_scan_move(self, product):
         """The open move of ``product`` in this transfer; scans never add products to a transfer."""

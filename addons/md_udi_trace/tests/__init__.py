@@ -14,3 +14,4 @@ from . import test_lot_hold_signature
 from . import test_lot_hold_signature_report
 from . import test_lot_hold_signature_tour
 from . import test_audit_rules
+from . import test_retention

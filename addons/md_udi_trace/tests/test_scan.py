@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from ..udi.checks import gtin_check_digit
 
@@ -376,6 +376,16 @@ class TestScanManufacturing(ScanCase):
         with self.refused("already in stock"):
             self.scan(self.production, self.udi(self.kit_di, serial="KIT3"))
 
+    def test_progress_of_components_and_finished_product(self):
+        self.scan(self.production, self.udi(self.catheter_di, lot="C1", expiry_days=None))
+        self.scan(self.production, self.udi(self.kit_di, serial="KIT4"))
+        progress = self.env["md.scan"].progress("mrp.production", self.production.id)
+        self.assertEqual(
+            [(line["product"], line["scanned"], line["expected"]) for line in progress["lines"]],
+            [("Infusion Catheter", 1, 2), ("Infusion Set", 1, 1)],
+        )
+        self.assertEqual([lot["name"] for lot in progress["lines"][1]["lots"]], ["KIT4"])
+
 
 @tagged("post_install", "-at_install")
 class TestScanInventoryCount(ScanCase):
@@ -417,3 +427,100 @@ class TestScanInventoryCount(ScanCase):
     def test_count_outside_internal_location_refused(self):
         with self.refused("internal locations"):
             self.scan(self.supplier.property_stock_supplier, self.udi(self.gauze_di))
+
+
+@tagged("post_install", "-at_install")
+class TestScanProgress(ScanCase):
+    """What the scan entry shows: scanned vs expected per line and per lot, never the demand."""
+
+    def progress(self, record, **context):
+        return self.env["md.scan"].with_context(**context).progress(record._name, record.id)
+
+    def line_of(self, record, product, **context):
+        lines = self.progress(record, **context)["lines"]
+        [line] = [line for line in lines if line["product_id"] == product.id]
+        return line
+
+    def test_nothing_scanned_reads_zero_of_demand(self):
+        self.assertEqual(self.receipt.move_ids.mapped("quantity"), [100, 5, 10], "Odoo prefills receipts")
+        progress = self.progress(self.receipt)
+        self.assertEqual(
+            [(line["product"], line["scanned"], line["expected"]) for line in progress["lines"]],
+            [("Infusion Catheter", 0, 100), ("Coronary Stent", 0, 5), ("Gauze Pad", 0, 10)],
+        )
+        self.assertEqual(progress["expected_label"], "Scanned / To Receive")
+
+    def test_scans_replace_the_prefilled_demand(self):
+        self.scan(self.receipt, self.udi(self.stent_di, serial="S1"))
+        self.scan(self.receipt, self.udi(self.stent_di, serial="S2"))
+        stent_move = self.receipt.move_ids.filtered(lambda move: move.product_id == self.stent)
+        self.assertEqual(stent_move.quantity, 2, "2 of 5 serials scanned, not 5")
+        self.assertEqual(stent_move.move_line_ids.mapped("quantity"), [1, 1])
+        # Receipts that create lots list lot_name on their detailed operations.
+        self.assertEqual(stent_move.move_line_ids.mapped("lot_name"), ["S1", "S2"])
+        self.assertTrue(all(stent_move.move_line_ids.mapped("picked")))
+        self.assertEqual(
+            self.receipt.move_ids.filtered(lambda move: move.product_id == self.catheter).quantity,
+            0,
+            "a line not scanned yet holds nothing scanned either",
+        )
+        line = self.line_of(self.receipt, self.stent)
+        self.assertEqual((line["scanned"], line["expected"]), (2, 5))
+        self.assertEqual([(lot["name"], lot["scanned"]) for lot in line["lots"]], [("S1", 1), ("S2", 1)])
+
+    def test_lot_on_its_line_with_dates_as_dates(self):
+        result = self.scan(self.receipt, self.udi(self.catheter_box_di, lot="L700", production_days=-2))
+        self.assertEqual(result["lot_name"], "L700")
+        [lot] = self.line_of(self.receipt, self.catheter, tz="Asia/Shanghai")["lots"]
+        self.assertEqual(lot["lot_id"], result["lot_id"])
+        self.assertEqual(lot["scanned"], 10)
+        self.assertEqual(lot["expiry"], str(self.today + timedelta(days=365)), "noon UTC, 20:00 in Shanghai")
+        self.assertEqual(lot["production_date"], str(self.today - timedelta(days=2)))
+
+    def test_expiry_date_in_the_user_time_zone(self):
+        lot = self.lot(self.catheter, "L701")
+        lot.expiration_date = datetime(2049, 12, 31, 20, 0)
+        self.scan(self.receipt, self.udi(self.catheter_di, lot="L701", expiry_days=None))
+        [shanghai] = self.line_of(self.receipt, self.catheter, tz="Asia/Shanghai")["lots"]
+        [new_york] = self.line_of(self.receipt, self.catheter, tz="America/New_York")["lots"]
+        self.assertEqual((shanghai["expiry"], new_york["expiry"]), ("2050-01-01", "2049-12-31"))
+
+    def test_partly_scanned_receipt_is_not_done(self):
+        for serial in ("S1", "S2"):
+            self.scan(self.receipt, self.udi(self.stent_di, serial=serial))
+        self.assertEqual(self.receipt.state, "assigned")
+        wizard = self.receipt.button_validate()
+        self.assertEqual(wizard["res_model"], "stock.backorder.confirmation", "the rest is still due")
+        Form(self.env[wizard["res_model"]].with_context(**wizard["context"])).save().process()
+        backorder = self.receipt.backorder_ids
+        self.assertEqual(self.receipt.move_ids.filtered("quantity").product_id, self.stent)
+        self.assertEqual(
+            {(move.product_id, move.product_uom_qty) for move in backorder.move_ids},
+            {(self.stent, 3), (self.catheter, 100), (self.gauze, 10)},
+        )
+
+    def test_delivery_keeps_its_reservation_and_counts_the_scan(self):
+        for name in ("D700", "D701"):
+            lot = self.lot(self.catheter, name)
+            self.env["stock.quant"]._update_available_quantity(self.catheter, self.stock, 10, lot_id=lot)
+        delivery = self._picking(self.warehouse.out_type_id, self.customer, [(self.catheter, 20)])
+        self.scan(delivery, self.udi(self.catheter_di, lot="D701"))
+        reserved = delivery.move_line_ids.filtered(lambda line: not line.picked)
+        self.assertEqual((reserved.lot_id.name, reserved.quantity), ("D700", 10), "reservations stay")
+        line = self.line_of(delivery, self.catheter)
+        self.assertEqual((line["scanned"], line["expected"]), (1, 20))
+        self.assertEqual([lot["name"] for lot in line["lots"]], ["D701"])
+        self.assertEqual(self.progress(delivery)["expected_label"], "Scanned / Expected")
+
+    def test_new_line_follows_the_putaway_rule(self):
+        shelf = self.env["stock.location"].create({"name": "Implant Shelf", "location_id": self.stock.id})
+        self.env["stock.putaway.rule"].create(
+            {"product_id": self.stent.id, "location_in_id": self.stock.id, "location_out_id": shelf.id}
+        )
+        receipt = self._picking(self.warehouse.in_type_id, self.supplier, [(self.gauze, 1), (self.stent, 2)])
+        self.scan(receipt, f"01{self.gauze_di}")
+        self.scan(receipt, self.udi(self.stent_di, serial="S1"))
+        self.assertEqual(self.lines(receipt, self.stent).location_dest_id, shelf)
+
+    def test_count_has_no_expected_lines(self):
+        self.assertEqual(self.progress(self.stock), {"expected_label": "", "lines": []})

@@ -12,7 +12,7 @@ class MdLabelPrint(models.TransientModel):
 
     line_ids = fields.One2many("md.label.print.line", "wizard_id", "Labels")
     symbology = fields.Selection(
-        selection=lambda self: self.env["md.label.log"]._fields["symbology"].selection,
+        selection=lambda self: self.env["md.label.log"]._fields["symbology"]._description_selection(self.env),
         required=True,
         default="datamatrix",
     )

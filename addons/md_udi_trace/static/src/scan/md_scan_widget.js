@@ -1,9 +1,11 @@
 /** @odoo-module **/
 
-import { Component, onMounted, useRef, useState } from "@odoo/owl";
+import { Component, onMounted, onWillStart, onWillUpdateProps, useRef, useState } from "@odoo/owl";
 import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
+import { formatFloat } from "@web/core/utils/numbers";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
@@ -19,9 +21,21 @@ export function isGroupSeparatorKey(ev) {
     return ev.key === GS || (ev.ctrlKey && (ev.key === "]" || ev.code === "BracketRight"));
 }
 
+/** A quantity as "2" or "2.5", in the user's number format. */
+export function formatQuantity(value) {
+    return formatFloat(value || 0, { trailingZeros: false });
+}
+
+/** An ISO calendar date ("2049-12-31") in the user's date format; never a time of day. */
+export function formatIsoDate(value) {
+    return value ? formatDate(deserializeDate(value)) : "";
+}
+
 /**
  * Scan entry for stock operations: one scan after the other, Enter or Tab ends a scan, the
- * phone camera through Odoo's barcode dialog. The server (md.scan.scan) applies every rule.
+ * phone camera through Odoo's barcode dialog. The server (md.scan.scan) applies every rule;
+ * md.scan.progress gives what was scanned against what is expected, per line and per lot.
+ * Phones and desktops render the same template: it wraps, it does not branch.
  */
 export class MdScanWidget extends Component {
     static template = "md_udi_trace.ScanWidget";
@@ -36,9 +50,18 @@ export class MdScanWidget extends Component {
         this.notification = useService("notification");
         this.input = useRef("input");
         this.cameraSupported = isBarcodeScannerSupported();
-        this.state = useState({ message: "", kind: "" });
+        this.state = useState({ message: "", kind: "", lines: [], expectedLabel: "", lastLotId: false });
+        this.formatQuantity = formatQuantity;
+        this.formatIsoDate = formatIsoDate;
         // Scans typed while the previous one is on its way are sent after it, in order.
         this.queue = Promise.resolve();
+        onWillStart(() => this.loadProgress(this.props));
+        // The pager shows another operation in the same form: its progress, not the last one's.
+        onWillUpdateProps((nextProps) => {
+            if (this.targetKey(nextProps) !== this.loadedKey) {
+                return this.loadProgress(nextProps);
+            }
+        });
         onMounted(() => this.focus());
     }
 
@@ -47,12 +70,43 @@ export class MdScanWidget extends Component {
     }
 
     get target() {
-        const { record, targetModel, targetField } = this.props;
+        return this.targetOf(this.props);
+    }
+
+    targetOf({ record, targetModel, targetField }) {
         if (targetField) {
             const value = record.data[targetField];
             return [targetModel, Array.isArray(value) ? value[0] : value];
         }
         return [targetModel || record.resModel, record.resId];
+    }
+
+    targetKey(props) {
+        return this.targetOf(props).join(",");
+    }
+
+    async loadProgress(props = this.props) {
+        const [model, resId] = this.targetOf(props);
+        this.loadedKey = this.targetKey(props);
+        if (!resId) {
+            Object.assign(this.state, { lines: [], expectedLabel: "" });
+            return;
+        }
+        let progress;
+        try {
+            progress = await this.orm.call("md.scan", "progress", [model, resId]);
+        } catch (error) {
+            // The figures are a view of the operation: failing to read them must not keep the
+            // form from opening nor the next scan from being taken.
+            const message = error.data?.message || error.message || String(error);
+            Object.assign(this.state, { lines: [], expectedLabel: "", message, kind: "danger" });
+            return;
+        }
+        Object.assign(this.state, { lines: progress.lines, expectedLabel: progress.expected_label });
+    }
+
+    isComplete(line) {
+        return line.expected > 0 && line.scanned >= line.expected;
     }
 
     onKeydown(ev) {
@@ -110,7 +164,9 @@ export class MdScanWidget extends Component {
             }
             const result = await this.orm.call("md.scan", "scan", [model, resId, raw]);
             this.show(result.message, result.status === "pending" ? "info" : "success");
-            await record.load();
+            this.state.lastLotId = result.lot_id;
+            // The lot or serial shows on its line as soon as the server has it.
+            await Promise.all([record.load(), this.loadProgress()]);
         } catch (error) {
             const message = error.data?.message || error.message || String(error);
             this.show(message, "danger");
