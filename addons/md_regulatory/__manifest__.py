@@ -31,6 +31,7 @@
         "views/md_recall_views.xml",
         "wizard/md_recall_wizard_views.xml",
         "data/md_regulatory_audit_data.xml",
+        "data/md_regulatory_retention_data.xml",
     ],
     "demo": [
         "demo/md_document_demo.xml",
@@ -43,5 +44,6 @@
             "md_regulatory/static/tests/tours/md_recall_tour.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

@@ -16,12 +16,15 @@ from . import md_gate_override
 from . import md_market_gate
 from . import md_gate_document_mixin
 from . import sale_order_gate
+from . import sale_order_retention
 from . import stock_picking_gate
 from . import purchase_order_gate
 from . import res_partner_qualification
 from . import md_recall
 from . import md_recall_stock_line
 from . import md_recall_customer
+from . import md_recall_hhe
+from . import md_recall_status_report
 from . import md_recall_report
 from . import stock_picking_recall
 from . import stock_lot_recall

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .md_gate_override import GATES
+
 # A registration or licence in force today: approved (registrations), not
 # withdrawn, issued and not expired. The dates are compared here rather than
 # through the stored state, so a certificate expiring tonight blocks tomorrow
@@ -412,14 +414,12 @@ class MdMarketGate(models.AbstractModel):
         if not violations:
             return
         messages = list(dict.fromkeys(violation["message"] for violation in violations))
-        raise UserError(
-            "\n".join(
-                [
-                    *messages,
-                    self.env._(
-                        "Regulatory Affairs can lift a refusal for this document with a signed override "
-                        "(button Regulatory Override)."
-                    ),
-                ]
+        overridable = {gate for gate, _label in GATES}
+        if any(violation["gate"] in overridable for violation in violations):
+            messages.append(
+                self.env._(
+                    "Regulatory Affairs can lift a refusal of a regulatory gate for this document with a "
+                    "signed override (button Regulatory Override)."
+                )
             )
-        )
+        raise UserError("\n".join(messages))

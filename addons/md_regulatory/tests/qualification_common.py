@@ -48,8 +48,10 @@ class MdQualificationCase(TransactionCase):
         confirmation; these tests check md_regulatory's gates alone."""
         stack = ExitStack()
         purchase_class = type(cls.env["purchase.order"])
-        if hasattr(purchase_class, "_md_check_approved_suppliers"):
-            stack.enter_context(patch.object(purchase_class, "_md_check_approved_suppliers", return_value={}))
+        if hasattr(purchase_class, "_md_approved_supplier_violations"):
+            stack.enter_context(
+                patch.object(purchase_class, "_md_approved_supplier_violations", return_value=[])
+            )
         cls.addClassCleanup(stack.close)
 
     @classmethod

@@ -13,9 +13,10 @@ from .recall_common import RecallCase
 
 @tagged("post_install", "-at_install")
 class TestRecallDeadlines(RecallCase):
-    """Deadlines by classification: NMPA Order 29 Art. 16 (1/3/7 days), 21 CFR 806.10(b)."""
+    """Deadlines by classification: 医疗器械召回管理办法 (CFDA Order 29) Art. 15 (1/3/7 days) and
+    Art. 16 (5 working days), 21 CFR 806.10(b) (10 working days from the initiation)."""
 
-    def test_nmpa_notification_deadline_per_level(self):
+    def test_nmpa_notification_deadline_per_level_order_29_art_15(self):
         decision = date(2026, 3, 6)  # a Friday
         for level, expected in (("1", date(2026, 3, 7)), ("2", date(2026, 3, 9)), ("3", date(2026, 3, 13))):
             recall = self.new_recall(nmpa_level=level, decision_date=decision)
@@ -23,13 +24,15 @@ class TestRecallDeadlines(RecallCase):
         self.assertFalse(self.new_recall(decision_date=decision).notification_deadline)
 
     def test_fda_806_deadline_ten_working_days_across_weekends(self):
-        # Friday 2026-03-06 + 10 working days: two weekends skipped -> Friday 2026-03-20.
-        recall = self.new_recall(fda_class="1", decision_date=date(2026, 3, 6))
+        # 21 CFR 806.10(b): Friday 2026-03-06 + 10 working days: two weekends skipped -> 2026-03-20.
+        recall = self.new_recall(
+            fda_class="1", decision_date=date(2026, 3, 6), initiated_date=date(2026, 3, 6)
+        )
         self.assertTrue(recall.fda_806_required)
         self.assertEqual(recall.fda_806_deadline, date(2026, 3, 20))
         # Saturday start: the first working day is Monday.
         self.assertEqual(add_working_days(date(2026, 3, 7), 1), date(2026, 3, 9))
-        recall.decision_date = date(2026, 3, 11)  # Wednesday -> Wednesday two weeks on
+        recall.initiated_date = date(2026, 3, 11)  # Wednesday -> Wednesday two weeks on
         self.assertEqual(recall.fda_806_deadline, date(2026, 3, 25))
 
     def test_working_day_deadlines_skip_the_calendars_public_holidays(self):
@@ -39,7 +42,9 @@ class TestRecallDeadlines(RecallCase):
         company = self.env.company
         company.resource_calendar_id.tz = "UTC"
         decision = date(2026, 9, 30)  # the Wednesday before China's National Day week
-        recall = self.new_recall(fda_class="2", nmpa_level="3", decision_date=decision)
+        recall = self.new_recall(
+            fda_class="2", nmpa_level="3", decision_date=decision, initiated_date=decision
+        )
         self.assertEqual(recall.fda_806_deadline, date(2026, 10, 14))
         self.assertEqual(recall.nmpa_report_deadline, date(2026, 10, 7))
         self.env["resource.calendar.leaves"].create(
@@ -50,14 +55,18 @@ class TestRecallDeadlines(RecallCase):
                 "date_to": datetime(2026, 10, 7, 23, 59, 59),
             }
         )
-        recall = self.new_recall(fda_class="2", nmpa_level="3", decision_date=decision)
+        recall = self.new_recall(
+            fda_class="2", nmpa_level="3", decision_date=decision, initiated_date=decision
+        )
         self.assertEqual(recall.fda_806_deadline, date(2026, 10, 21))
         self.assertEqual(recall.nmpa_report_deadline, date(2026, 10, 14))
         # An FDA calendar of its own (a US office without the Chinese holidays).
         company.md_fda_calendar_id = self.env["resource.calendar"].create(
             {"name": "US office", "tz": "UTC", "global_leave_ids": [Command.clear()]}
         )
-        recall = self.new_recall(fda_class="2", nmpa_level="3", decision_date=decision)
+        recall = self.new_recall(
+            fda_class="2", nmpa_level="3", decision_date=decision, initiated_date=decision
+        )
         self.assertEqual(recall.fda_806_deadline, date(2026, 10, 14))
         self.assertEqual(recall.nmpa_report_deadline, date(2026, 10, 14))
         status = recall.md_status()[0]["deadlines"]
@@ -68,30 +77,48 @@ class TestRecallDeadlines(RecallCase):
         self.assertFalse(recall.fda_806_required)
         self.assertFalse(recall.fda_806_deadline)
 
-    def test_overdue_flags_and_activities(self):
-        recall = self.new_recall(nmpa_level="1", fda_class="2", decision_date=date(2020, 1, 6))
+    def test_overdue_flags_and_activities_follow_the_facts(self):
+        recall = self.new_recall(
+            nmpa_level="1", fda_class="2", decision_date=date(2020, 1, 6), initiated_date=date(2020, 1, 6)
+        )
         recall.action_compute_scope()
+        self.approve_hhe(recall)
         self.assertFalse(recall.is_overdue, "a draft recall is not overdue")
         recall.action_start()
         self.assertTrue(recall.notification_overdue)
         self.assertTrue(recall.fda_806_overdue)
+        self.assertTrue(recall.nmpa_event_report_overdue)
+        self.assertTrue(recall.nmpa_report_overdue)
         self.assertIn(recall, self.env["md.recall"].search([("is_overdue", "=", True)]))
         activities = recall.activity_ids
-        self.assertEqual(len(activities), 3)
+        self.assertEqual(len(activities), 4)
         self.assertEqual(activities.user_id, self.regulatory)
         self.assertEqual(
             sorted(activities.mapped("date_deadline")),
-            [recall.notification_deadline, recall.nmpa_report_deadline, recall.fda_806_deadline],
+            [
+                recall.nmpa_event_report_deadline,
+                recall.notification_deadline,
+                recall.nmpa_report_deadline,
+                recall.fda_806_deadline,
+            ],
         )
+        # Each activity is done when the fact it waits for is recorded, not before.
         recall.fda_806_submitted_date = date(2020, 1, 10)
+        self.assertEqual(len(recall.activity_ids), 3)
         recall.customer_line_ids.action_send_letter()
+        self.assertEqual(len(recall.activity_ids), 2, "the consignee is notified: the activity is done")
+        self.assertTrue(recall.is_overdue, "the NMPA reports are still due")
+        recall.write(
+            {"nmpa_event_report_date": date(2020, 1, 6), "nmpa_report_submitted_date": date(2020, 1, 9)}
+        )
+        self.assertFalse(recall.activity_ids)
         self.assertFalse(recall.is_overdue)
         self.assertNotIn(recall, self.env["md.recall"].search([("is_overdue", "=", True)]))
 
 
 @tagged("post_install", "-at_install")
 class TestRecallHolds(RecallCase):
-    """Recalled stock is held (ISO 13485 8.3, md_udi_trace holds) and released at closure."""
+    """Recalled stock is held (ISO 13485 8.3, md_udi_trace holds) until its disposition is decided."""
 
     def _delivery_of(self, lot, qty):
         picking = self._picking(
@@ -116,15 +143,22 @@ class TestRecallHolds(RecallCase):
         recall._md_place_holds()
         self.assertEqual(recall.hold_count, 1)
 
-    def test_holds_released_at_closure(self):
+    def test_closure_keeps_holds_until_a_reasoned_release(self):
+        """Closing the recall does not put recalled stock back into circulation: our own held
+        stock is dispositioned separately, by a decision with its reason (ISO 13485 8.3)."""
         recall = self.started_recall()
+        self.settle(recall.customer_line_ids)
         recall.closure_justification = "Customer stock accepted by the authority"
         recall.md_sign("closed", self.password(self.regulatory), "Recall completed")
         self.assertEqual(recall.state, "closed")
+        self.assertEqual(self.tubing_lot.md_status, "on_hold", "closing released nothing")
+        self.assertEqual(recall.hold_count, 1)
+        self.env["md.recall.hold.release"].with_user(self.regulatory).create(
+            {"recall_id": recall.id, "reason": "Stock reworked and released under NCR-12"}
+        ).action_release()
         self.assertEqual(self.tubing_lot.md_status, "released")
         hold = self.env["md.lot.hold"].search(recall._md_holds_domain(active=False))
-        self.assertEqual(hold.state, "released")
-        self.assertIn(recall.reference, hold.release_reason)
+        self.assertIn("NCR-12", hold.release_reason)
         delivery = self._delivery_of(self.tubing_lot, 2.0)
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id, self.tubing_lot)
 
@@ -153,7 +187,8 @@ class TestRecallHolds(RecallCase):
 
 @tagged("post_install", "-at_install")
 class TestRecallEffectiveness(RecallCase):
-    """Units accounted for over affected units (21 CFR 7.42(b)(3) effectiveness checks)."""
+    """Units delivered and accounted for in the field over units delivered (21 CFR 7.42(b)(3)
+    effectiveness checks); our own stock is held and dispositioned separately."""
 
     def test_scope_lines_and_effectiveness(self):
         recall = self.started_recall()
@@ -164,9 +199,9 @@ class TestRecallEffectiveness(RecallCase):
         self.assertEqual(line.delivery_picking_ids, self.hospital_delivery)
         self.assertTrue(recall.scope_computed_at)
         self.assertEqual(recall.units_total, 10.0)
-        self.assertEqual(recall.effectiveness, 60.0)  # 6 held of 10
+        self.assertEqual(recall.effectiveness, 0.0, "the 6 units held in our stock do not count")
         line.destroyed_qty = 1.0
-        self.assertEqual(recall.effectiveness, 70.0)
+        self.assertEqual(recall.effectiveness, 25.0)
         action = line.action_create_return()
         return_picking = self.env["stock.picking"].browse(action["res_id"])
         self.assertEqual(return_picking.md_recall_customer_id, line)
@@ -182,6 +217,8 @@ class TestRecallEffectiveness(RecallCase):
         # the returned units are back in our stock; recomputing counts each unit once
         recall.action_compute_scope()
         self.assertEqual(sum(recall.stock_line_ids.mapped("quantity")), 9.0)
+        self.assertEqual(sum(recall.stock_line_ids.mapped("returned_qty")), 3.0)
+        self.assertEqual(recall.units_in_stock, 6.0)
         self.assertEqual(line.quantity, 4.0)
         self.assertEqual(recall.units_total, 10.0)
         self.assertEqual(recall.effectiveness, 100.0)
@@ -193,13 +230,21 @@ class TestRecallEffectiveness(RecallCase):
         with self.assertRaises(UserError):
             recall.customer_line_ids.destroyed_qty = 5.0
 
-    def test_acknowledgement_recorded(self):
+    def test_acknowledgement_recorded_with_who_acknowledged(self):
         recall = self.started_recall()
         line = recall.customer_line_ids
-        line.ack_contact = "Dr. Wang, head of pharmacy"
-        line.action_acknowledge()
+        with self.assertRaisesRegex(UserError, "Record the notification first"):
+            line.md_record_acknowledgement("Dr. Wang")
+        line.md_record_notification("phone", contact="Dr. Wang")
+        with self.assertRaisesRegex(UserError, "who acknowledged"):
+            line.md_record_acknowledgement("  ")
+        line.md_record_acknowledgement("Dr. Wang, head of pharmacy", method="fax", qty_on_hand=3.0)
         self.assertEqual(line.ack_date, fields.Date.context_today(line))
+        self.assertEqual(line.ack_contact, "Dr. Wang, head of pharmacy")
+        self.assertEqual((line.ack_method, line.ack_qty_on_hand), ("fax", 3.0))
         self.assertEqual(line.ack_recorded_by_id, self.regulatory)
+        with self.assertRaisesRegex(UserError, "change only through the workflow"):
+            line.ack_contact = "Someone else"
         draft = self.new_recall()
         draft.action_compute_scope()
         with self.assertRaisesRegex(UserError, "Start the recall first"):
@@ -208,10 +253,12 @@ class TestRecallEffectiveness(RecallCase):
 
 @tagged("post_install", "-at_install")
 class TestRecallClosure(RecallCase):
-    """Closure by e-signature "closed": Regulatory Affairs only, strict effectiveness threshold."""
+    """Closure by e-signature "closed": Regulatory Affairs only, every consignee settled, strict
+    effectiveness threshold."""
 
     def test_closure_below_threshold_needs_justification(self):
         recall = self.started_recall()
+        self.settle(recall.customer_line_ids)
         with self.assertRaisesRegex(UserError, "below the 95"):
             recall.md_sign("closed", self.password(self.regulatory), "Done")
         self.assertEqual(recall.state, "open")
@@ -228,6 +275,7 @@ class TestRecallClosure(RecallCase):
 
     def test_closure_without_signature_refused(self):
         recall = self.started_recall()
+        self.settle(recall.customer_line_ids)
         recall.closure_justification = "Accepted"
         with self.assertRaisesRegex(UserError, "must first be signed"):
             recall._md_close("no signature")
@@ -243,11 +291,13 @@ class TestRecallClosure(RecallCase):
     def test_full_effectiveness_closes_without_justification(self):
         recall = self.started_recall()
         line = recall.customer_line_ids
+        self.settle(line)
+        self.assertFalse(recall.activity_ids, "the notification activity is done by the facts")
         line.destroyed_qty = 4.0
         self.assertEqual(recall.effectiveness, 100.0)
         recall.md_sign("closed", self.password(self.regulatory), "All units accounted for")
         self.assertEqual(recall.state, "closed")
-        self.assertFalse(recall.activity_ids, "deadline activities are done at closure")
+        self.assertEqual(recall.completed_date, fields.Date.context_today(recall))
 
 
 @tagged("post_install", "-at_install")
@@ -320,6 +370,7 @@ class TestRecallNotification(RecallCase):
         self.assertEqual(len(mail.attachment_ids), 1, "the letter is attached")
         self.assertTrue(line.notified_at)
         self.assertEqual(line.notified_by_id, self.regulatory)
+        self.assertEqual(line.notification_method, "email")
         self.assertEqual(line.notification_email, self.hospital.email)
         self.assertTrue(recall.notification_done_date)
 
@@ -334,9 +385,9 @@ class TestRecallNotification(RecallCase):
         recall = self.started_recall(fda_class="1", eu_fsca=True)
         content = recall.md_regulatory_report("fda_806")
         keys = [element["key"] for element in content["elements"]]
-        self.assertEqual(keys[0], "c1_registration")
-        self.assertIn("c10_consignees", keys)
-        self.assertIn("c12_not_available", keys)
+        self.assertEqual(keys[0], "c1_report_number")
+        self.assertIn("c11_consignees", keys)
+        self.assertEqual(keys[-1], "c13_not_available")
         self.assertEqual(content["consignees"][0]["quantity"], 4.0)
         self.assertEqual(content["devices"][0]["lot"], "TUB-RCL-1")
         fsn = recall.md_regulatory_report("eu_fsn")
