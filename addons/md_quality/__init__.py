@@ -1,7 +1,12 @@
-from odoo.addons.md_base import delete_module_activities, delete_module_signatures
+from odoo.addons.md_base import load_base_terms, delete_module_activities, delete_module_signatures
 
 from . import models
 from . import wizard
+
+
+def post_init_hook(env):
+    """md_base's mixin fields on this addon's models get md_base's translations."""
+    load_base_terms(env)
 
 
 def uninstall_hook(env):

@@ -45,8 +45,12 @@
         "views/md_quality_complaint_views.xml",
         "views/md_quality_complaint_links_views.xml",
         "views/md_quality_scar_views.xml",
+        "security/md_quality_supplier_change_security.xml",
+        "data/md_quality_supplier_change_data.xml",
+        "views/md_quality_supplier_change_views.xml",
         "views/md_quality_dashboard_views.xml",
         "data/md_quality_audit_data.xml",
+        "data/md_quality_retention_data.xml",
     ],
     "demo": [
         "demo/md_quality_inspection_demo.xml",
@@ -54,13 +58,21 @@
         "demo/md_quality_capa_demo.xml",
         "demo/md_quality_change_demo.xml",
         "demo/md_quality_supplier_demo.xml",
+        "demo/md_quality_supplier_change_demo.xml",
         "demo/md_quality_dhr_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "md_quality/static/src/fields/md_measured_value_field.js",
+            "md_quality/static/src/fields/md_measured_value_field.xml",
+        ],
         "web.assets_tests": [
             "md_quality/static/tests/tours/md_release_tour.js",
             "md_quality/static/tests/tours/md_ncr_tour.js",
+            "md_quality/static/tests/tours/md_inspection_phone_tour.js",
+            "md_quality/static/tests/tours/md_trial_recall_journey.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

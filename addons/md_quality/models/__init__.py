@@ -32,6 +32,7 @@ from . import md_quality_ncr_capa
 from . import md_quality_dhr
 from . import md_quality_dhr_component
 from . import md_quality_dhr_operation
+from . import md_quality_dhr_final_inspection
 from . import mrp_production_dhr
 from . import stock_lot_release
 from . import stock_move_release
@@ -47,3 +48,5 @@ from . import md_quality_capa_scar
 from . import md_quality_report_first_pass
 from . import md_quality_report_incoming
 from . import md_quality_report_capa_timeliness
+from . import md_quality_supplier_change
+from . import md_quality_supplier_approval_change

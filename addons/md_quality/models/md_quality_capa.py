@@ -320,6 +320,14 @@ class MdQualityCapa(models.Model):
         self._md_actions_changed()
         return True
 
+    def action_view_open_actions(self):
+        """The next step of a CAPA in implementation: its open actions."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("md_quality.action_md_quality_capa_action")
+        action["domain"] = [("capa_id", "=", self.id), ("state", "=", "open")]
+        action["context"] = {"default_capa_id": self.id}
+        return action
+
     def _md_actions_changed(self):
         """Called when actions are added, done or cancelled: all done in
         implementation schedules the effectiveness check; a new open action

@@ -2,11 +2,27 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from .vigilance_deadlines import FDA_REMEDIAL_WORK_DAYS, eu_deadline, fda_deadline, nmpa_deadline
+from .vigilance_deadlines import (
+    FDA_FIVE_DAY_WORK_DAYS,
+    eu_deadline,
+    fda_deadline,
+    nmpa_deadline,
+    nmpa_group_deadlines,
+)
 
 DECIDED = "approved"  # meaning of the signed reportability decision
 CLOSED = "closed"
 REGIMES = ("fda", "eu", "nmpa")
+# Each report due: (deadline field, date filed field). A group event in China adds the individual
+# reports (24 hours) and the holder's investigation report (7 days) to the 12-hour report
+# (NMPA Order No. 1, Chapter III Section 3).
+REPORTS = {
+    "fda": ("fda_deadline", "fda_report_date"),
+    "eu": ("eu_deadline", "eu_report_date"),
+    "nmpa": ("nmpa_deadline", "nmpa_report_date"),
+    "nmpa_group_individual": ("nmpa_group_individual_deadline", "nmpa_group_individual_date"),
+    "nmpa_group_followup": ("nmpa_group_followup_deadline", "nmpa_group_followup_date"),
+}
 STATES = [
     ("new", "New"),
     ("investigation", "Investigation"),
@@ -28,7 +44,9 @@ DECISION_FIELDS = [
     "unanticipated_deterioration",
     "public_health_threat",
     "remedial_action",
+    "fda_written_request",
     "group_event",
+    "event_abroad",
     "fda_reportable",
     "eu_reportable",
     "nmpa_reportable",
@@ -119,11 +137,30 @@ class MdQualityComplaint(models.Model):
     remedial_action = fields.Boolean(
         "Remedial Action Required",
         tracking=True,
-        help="21 CFR 803.53: remedial action needed to prevent an unreasonable risk of substantial harm "
+        help="21 CFR 803.53(a): remedial action needed to prevent an unreasonable risk of substantial harm "
         "to the public health: 5-work-day report.",
     )
+    fda_written_request = fields.Boolean(
+        "FDA Written Request for 5-Day Reports",
+        tracking=True,
+        help="21 CFR 803.53(b): FDA requested 5-day reports in writing for events of this nature on "
+        "substantially similar devices, for the period of its request: 5-work-day report.",
+    )
+    fda_written_request_ref = fields.Char(
+        "FDA Request Reference", tracking=True, help="The FDA letter and the period it covers (803.53(b))."
+    )
     group_event = fields.Boolean(
-        "Group Adverse Event", tracking=True, help="NMPA 群体不良事件: report within 12 hours."
+        "Group Adverse Event",
+        tracking=True,
+        help="NMPA 群体医疗器械不良事件 (Order No. 1, Chapter III Section 3): reported within 12 hours by "
+        "telephone or fax, each event as an individual report within 24 hours, and the holder's "
+        "investigation and self-inspection report within 7 days.",
+    )
+    event_abroad = fields.Boolean(
+        "Event Outside China",
+        tracking=True,
+        help="NMPA Order No. 1 Art. 27: an event abroad with a device also marketed in China that caused or "
+        "could cause serious injury or death is reported within 30 days.",
     )
 
     # Reportability decision per regime, its deadlines and the filed reports.
@@ -134,15 +171,34 @@ class MdQualityComplaint(models.Model):
     fda_deadline = fields.Datetime("FDA Deadline", compute="_compute_deadlines", store=True)
     eu_deadline = fields.Datetime("EU Deadline", compute="_compute_deadlines", store=True)
     nmpa_deadline = fields.Datetime("NMPA Deadline", compute="_compute_deadlines", store=True)
+    nmpa_group_individual_deadline = fields.Datetime(
+        "NMPA Individual Reports Deadline",
+        compute="_compute_deadlines",
+        store=True,
+        help="Group event: each event reported as an individual event within 24 hours (Order No. 1, "
+        "Chapter III Section 3).",
+    )
+    nmpa_group_followup_deadline = fields.Datetime(
+        "NMPA Holder Investigation Report Deadline",
+        compute="_compute_deadlines",
+        store=True,
+        help="Group event: the holder's report of its investigation and quality-system self-inspection "
+        "within 7 days (Order No. 1, Chapter III Section 3).",
+    )
     fda_report_date = fields.Datetime("FDA Reported On", tracking=True)
     fda_report_ref = fields.Char("FDA Report Number", tracking=True)
     eu_report_date = fields.Datetime("EU Reported On", tracking=True)
     eu_report_ref = fields.Char("EU Report Reference", tracking=True)
     nmpa_report_date = fields.Datetime("NMPA Reported On", tracking=True)
     nmpa_report_ref = fields.Char("NMPA Report Number", tracking=True)
+    nmpa_group_individual_date = fields.Datetime("NMPA Individual Reports Filed On", tracking=True)
+    nmpa_group_followup_date = fields.Datetime("NMPA Holder Investigation Report Filed On", tracking=True)
     fda_overdue = fields.Boolean(compute="_compute_overdue", search="_search_fda_overdue")
     eu_overdue = fields.Boolean(compute="_compute_overdue", search="_search_eu_overdue")
     nmpa_overdue = fields.Boolean(compute="_compute_overdue", search="_search_nmpa_overdue")
+    nmpa_group_overdue = fields.Boolean(
+        "NMPA Group Event Report Overdue", compute="_compute_overdue", search="_search_nmpa_group_overdue"
+    )
     report_overdue = fields.Boolean(compute="_compute_overdue", search="_search_report_overdue")
     next_deadline = fields.Datetime(compute="_compute_next_deadline", store=True)
 
@@ -237,10 +293,12 @@ class MdQualityComplaint(models.Model):
         "eu_reportable",
         "nmpa_reportable",
         "remedial_action",
+        "fda_written_request",
         "public_health_threat",
         "death",
         "unanticipated_deterioration",
         "group_event",
+        "event_abroad",
         "company_id",
     )
     def _compute_deadlines(self):
@@ -248,7 +306,12 @@ class MdQualityComplaint(models.Model):
         for complaint in self:
             aware = complaint.awareness_date
             complaint.fda_deadline = (
-                fda_deadline(aware, complaint.remedial_action, work_day_counters.get(complaint.company_id))
+                fda_deadline(
+                    aware,
+                    complaint.remedial_action,
+                    work_day_counters.get(complaint.company_id),
+                    written_request=complaint.fda_written_request,
+                )
                 if aware and complaint.fda_reportable
                 else False
             )
@@ -261,70 +324,67 @@ class MdQualityComplaint(models.Model):
                 if aware and complaint.eu_reportable
                 else False
             )
+            nmpa_due = aware and complaint.nmpa_reportable
             complaint.nmpa_deadline = (
-                nmpa_deadline(aware, complaint.group_event, complaint.death)
-                if aware and complaint.nmpa_reportable
+                nmpa_deadline(aware, complaint.group_event, complaint.death, abroad=complaint.event_abroad)
+                if nmpa_due
                 else False
             )
+            in_china_group = nmpa_due and complaint.group_event and not complaint.event_abroad
+            group = nmpa_group_deadlines(aware) if in_china_group else {}
+            complaint.nmpa_group_individual_deadline = group.get("individual", False)
+            complaint.nmpa_group_followup_deadline = group.get("holder_followup", False)
 
     def _md_fda_work_day_counters(self):
         """{company: count(start, days)} on the company's FDA deadline calendar (public
-        holidays skipped) for the complaints due in 5 work days: one query per company."""
-        due = self.filtered(lambda c: c.awareness_date and c.fda_reportable and c.remedial_action)
+        holidays skipped) for the complaints due in 5 work days (21 CFR 803.53(a) and (b)): one
+        query per company."""
+        due = self.filtered(
+            lambda c: c.awareness_date and c.fda_reportable and (c.remedial_action or c.fda_written_request)
+        )
         return {
             company: company._md_working_day_counter(
-                "fda", complaints.mapped("awareness_date"), FDA_REMEDIAL_WORK_DAYS
+                "fda", complaints.mapped("awareness_date"), FDA_FIVE_DAY_WORK_DAYS
             )
             for company, complaints in due.grouped("company_id").items()
         }
 
-    @api.depends(
-        "fda_deadline",
-        "eu_deadline",
-        "nmpa_deadline",
-        "fda_report_date",
-        "eu_report_date",
-        "nmpa_report_date",
-    )
+    @api.depends(*(name for pair in REPORTS.values() for name in pair))
     def _compute_next_deadline(self):
         for complaint in self:
             pending = [
-                complaint[f"{regime}_deadline"]
-                for regime in REGIMES
-                if complaint[f"{regime}_deadline"] and not complaint[f"{regime}_report_date"]
+                complaint[deadline]
+                for deadline, filed in REPORTS.values()
+                if complaint[deadline] and not complaint[filed]
             ]
             complaint.next_deadline = min(pending, default=False)
 
-    @api.depends(
-        "fda_deadline",
-        "eu_deadline",
-        "nmpa_deadline",
-        "fda_report_date",
-        "eu_report_date",
-        "nmpa_report_date",
-    )
+    @api.depends(*(name for pair in REPORTS.values() for name in pair))
     def _compute_overdue(self):
         now = fields.Datetime.now()
         for complaint in self:
+            late = {
+                report: bool(complaint[deadline] and not complaint[filed] and complaint[deadline] < now)
+                for report, (deadline, filed) in REPORTS.items()
+            }
             for regime in REGIMES:
-                deadline = complaint[f"{regime}_deadline"]
-                complaint[f"{regime}_overdue"] = bool(
-                    deadline and not complaint[f"{regime}_report_date"] and deadline < now
-                )
-            complaint.report_overdue = any(complaint[f"{regime}_overdue"] for regime in REGIMES)
+                complaint[f"{regime}_overdue"] = late[regime]
+            complaint.nmpa_group_overdue = late["nmpa_group_individual"] or late["nmpa_group_followup"]
+            complaint.report_overdue = any(late.values())
 
     @api.model
-    def _md_overdue_domain(self, regime):
+    def _md_overdue_domain(self, report):
+        deadline, filed = REPORTS[report]
         return [
-            (f"{regime}_deadline", "!=", False),
-            (f"{regime}_deadline", "<", fields.Datetime.now()),
-            (f"{regime}_report_date", "=", False),
+            (deadline, "!=", False),
+            (deadline, "<", fields.Datetime.now()),
+            (filed, "=", False),
         ]
 
-    def _md_search_overdue(self, regimes, operator, value):
+    def _md_search_overdue(self, reports, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on overdue reports."))
-        domain = expression.OR([self._md_overdue_domain(regime) for regime in regimes])
+        domain = expression.OR([self._md_overdue_domain(report) for report in reports])
         if (operator == "=") == value:
             return domain
         return ["!", *expression.normalize_domain(domain)]
@@ -338,8 +398,11 @@ class MdQualityComplaint(models.Model):
     def _search_nmpa_overdue(self, operator, value):
         return self._md_search_overdue(["nmpa"], operator, value)
 
+    def _search_nmpa_group_overdue(self, operator, value):
+        return self._md_search_overdue(["nmpa_group_individual", "nmpa_group_followup"], operator, value)
+
     def _search_report_overdue(self, operator, value):
-        return self._md_search_overdue(list(REGIMES), operator, value)
+        return self._md_search_overdue(list(REPORTS), operator, value)
 
     # --- unit history ---------------------------------------------------------
 
@@ -429,12 +492,22 @@ class MdQualityComplaint(models.Model):
         return super()._md_check_signable(meaning)
 
     def _md_check_reports_filed(self):
-        """A reportable event is closed only once each report it needs is filed."""
+        """A reportable event is closed only once each report it needs is filed (a group event
+        in China: the 12-hour report, the individual reports and the holder's investigation
+        report, Order No. 1 Chapter III Section 3)."""
+        labels = {
+            "nmpa_group_individual": self.env._("NMPA individual reports of the group event"),
+            "nmpa_group_followup": self.env._("NMPA holder investigation report of the group event"),
+        }
         for complaint in self:
             unfiled = [
                 regime.upper()
                 for regime in REGIMES
                 if complaint[f"{regime}_reportable"] and not complaint[f"{regime}_report_date"]
+            ] + [
+                labels[report]
+                for report in ("nmpa_group_individual", "nmpa_group_followup")
+                if complaint[REPORTS[report][0]] and not complaint[REPORTS[report][1]]
             ]
             if unfiled:
                 raise UserError(

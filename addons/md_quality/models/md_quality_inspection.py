@@ -44,6 +44,7 @@ class MdQualityInspection(models.Model):
         "sample_size",
         "accept_number",
         "reject_number",
+        "supplier_approval_id",
     )
     _md_closed_states = (*DECIDED_STATES, "cancelled")
     _md_editable_fields = ("note",)
@@ -100,6 +101,16 @@ class MdQualityInspection(models.Model):
     quantity = fields.Float(string="Lot Size", digits="Product Unit of Measure", required=True, tracking=True)
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     sampling_method = fields.Selection(related="plan_id.sampling_method")
+    sampling_scheme = fields.Selection(related="plan_id.sampling_scheme")
+    supplier_approval_id = fields.Many2one(
+        "md.quality.supplier.approval",
+        string="Required by Supplier Approval",
+        index="btree_not_null",
+        ondelete="restrict",
+        readonly=True,
+        help="The conditional supplier approval that requires 100 % incoming inspection: every unit "
+        "of the receipt is inspected instead of a sample (ISO 13485 7.4.1, 7.4.3).",
+    )
     severity = fields.Selection(SEVERITIES, default="normal", required=True, tracking=True)
     code_letter = fields.Char(string="Sample Size Code Letter")
     sample_size = fields.Integer(required=True, tracking=True)
@@ -128,6 +139,10 @@ class MdQualityInspection(models.Model):
         help="Sampled units with a measured value outside its limits, plus the units failing checks.",
     )
     results_complete = fields.Boolean(compute="_compute_results_complete")
+    samples_to_prepare = fields.Boolean(
+        compute="_compute_samples_to_prepare",
+        help="A measured characteristic has fewer rows than samples to measure.",
+    )
     inspector_id = fields.Many2one("res.users", string="Decided By", readonly=True, tracking=True)
     date_done = fields.Datetime(string="Decided On", readonly=True, tracking=True)
     note = fields.Html()
@@ -157,6 +172,11 @@ class MdQualityInspection(models.Model):
     def _compute_results_complete(self):
         for inspection in self:
             inspection.results_complete = all(inspection.line_ids.mapped("complete"))
+
+    @api.depends("line_ids.measurement_ids", "line_ids.required_value_count")
+    def _compute_samples_to_prepare(self):
+        for inspection in self:
+            inspection.samples_to_prepare = bool(inspection.line_ids._md_samples_missing())
 
     @api.constrains("sample_size", "quantity")
     def _check_sample_size(self):
@@ -211,7 +231,9 @@ class MdQualityInspection(models.Model):
 
         :param groups: list of dicts with ``plan`` (record), ``product`` (record),
             ``lots`` (stock.lot recordset), ``quantity`` and optionally
-            ``partner``, ``picking``, ``production``, ``workorder``, ``company``.
+            ``partner``, ``picking``, ``production``, ``workorder``, ``company``
+            and ``supplier_approval`` (a conditional approval requiring 100 %
+            incoming inspection: every unit is inspected, no sampling).
         """
         if not groups:
             return self.browse()
@@ -226,7 +248,14 @@ class MdQualityInspection(models.Model):
             severity = severities[
                 (plan.id, group["partner"].id if group.get("partner") else False, product.id)
             ]
-            sampling = plan._md_sampling(group["quantity"], severity)
+            approval = group.get("supplier_approval")
+            if approval:
+                # The supplier's conditional approval requires every unit inspected: the plan's sampling
+                # is tightened to 100 %; not sampled by the plan's table, the lot does not count for
+                # switching (no code letter).
+                sampling = plan._md_all_units(plan._md_lot_units(group["quantity"]))
+            else:
+                sampling = plan._md_sampling(group["quantity"], severity)
             vals_list.append(
                 {
                     "plan_id": plan.id,
@@ -239,6 +268,7 @@ class MdQualityInspection(models.Model):
                     "picking_id": group.get("picking") and group["picking"].id,
                     "production_id": group.get("production") and group["production"].id,
                     "workorder_id": group.get("workorder") and group["workorder"].id,
+                    "supplier_approval_id": approval.id if approval else False,
                     "company_id": (group.get("company") or plan.company_id).id,
                     **sampling,
                 }
@@ -262,6 +292,14 @@ class MdQualityInspection(models.Model):
                 self.env._("Only inspections to do can be started: %s", ", ".join(not_draft.mapped("name")))
             )
         self._md_write_transition({"state": "in_progress"})
+        self.line_ids._md_prepare_samples()
+        return True
+
+    def action_md_prepare_samples(self):
+        """Prepare the missing sample rows of open inspections (also those started before rows were
+        prepared): the inspector fills values, never adds a line per value."""
+        self._md_check_state(OPEN_STATES, self.env._("Preparing the sample rows"))
+        self.line_ids._md_prepare_samples()
         return True
 
     def action_cancel(self):
@@ -289,10 +327,18 @@ class MdQualityInspection(models.Model):
         )
 
     def _md_missing_results(self):
-        """Names of the test items still lacking results, per inspection."""
+        """Names of the test items still lacking results (a missing photo aside), per inspection."""
         return {
-            inspection.id: inspection.line_ids.filtered(lambda line: not line.complete).mapped("name")
+            inspection.id: inspection.line_ids.filtered(lambda line: not line._md_results_entered()).mapped(
+                "name"
+            )
             for inspection in self
+        }
+
+    def _md_missing_photos(self):
+        """Names of the test items whose required photo is not attached, per inspection."""
+        return {
+            inspection.id: inspection.line_ids.filtered("photo_missing").mapped("name") for inspection in self
         }
 
     # --- signature decides the result ------------------------------------------------
@@ -304,16 +350,30 @@ class MdQualityInspection(models.Model):
                 raise UserError(
                     self.env._("These inspections are already decided: %s", ", ".join(closed.mapped("name")))
                 )
-            for inspection, missing in self._md_missing_results().items():
-                if missing:
-                    raise UserError(
-                        self.env._(
-                            "Inspection %(name)s lacks results for: %(items)s",
-                            name=self.browse(inspection).name,
-                            items=", ".join(missing),
-                        )
-                    )
+            self._md_check_results_complete()
         return super()._md_check_signable(meaning)
+
+    def _md_check_results_complete(self):
+        """ISO 13485:2016 8.2.6: the decision rests on every result the plan requires, photos included."""
+        photos = self._md_missing_photos()
+        for inspection, missing in self._md_missing_results().items():
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Inspection %(name)s lacks results for: %(items)s",
+                        name=self.browse(inspection).name,
+                        items=", ".join(missing),
+                    )
+                )
+            if photos[inspection]:
+                raise UserError(
+                    self.env._(
+                        "Inspection %(name)s cannot be signed: the photo required for %(items)s is missing. "
+                        "Attach it to the result, then sign.",
+                        name=self.browse(inspection).name,
+                        items=", ".join(photos[inspection]),
+                    )
+                )
 
     def _md_on_signed(self, signatures):
         result = super()._md_on_signed(signatures)
@@ -345,7 +405,7 @@ class MdQualityInspection(models.Model):
         )
 
     def _md_lot_decision(self):
-        """ISO 2859-1 decision on the defective units counted."""
+        """Decision on the defective units counted (ISO 2859-1 / Z1.4 single sampling)."""
         self.ensure_one()
         return self._md_sampling_plan().judge(self.defect_count)
 
@@ -425,6 +485,7 @@ class MdQualityInspection(models.Model):
         plans_by_product = self.env["md.quality.inspection.plan"]._md_plans_by_product(
             "final", lots.product_id
         )
+        inspected = {(lot_id, plan_id) for lot_id, _id, _name, _state, plan_id in rows}
         for lot in lots:
             for plan in plans_by_product.get(lot.product_id.id, []):
                 if (
@@ -433,6 +494,18 @@ class MdQualityInspection(models.Model):
                     and (lot.id, plan.id) not in accepted
                 ):
                     blockers[lot.id].append(
-                        self.env._("No passed inspection of the required plan %s.", plan.name)
+                        self._md_required_plan_blocker(plan, (lot.id, plan.id) in inspected)
                     )
         return blockers
+
+    @api.model
+    def _md_required_plan_blocker(self, plan, inspected):
+        """The blocker of a required final plan without a passed inspection; when the lot has no
+        inspection of it at all, the message names the action that creates it (the DHR's button)."""
+        if inspected:
+            return self.env._("No passed inspection of the required plan %s.", plan.name)
+        return self.env._(
+            'No final inspection of the required plan %s yet: use "Create Final Inspection" on the '
+            "device history record.",
+            plan.name,
+        )

@@ -1,5 +1,7 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+import math
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..sampling import iso2859
 
@@ -9,7 +11,13 @@ TRIGGERS = [
     ("final", "Finished Lot (FQC)"),
     ("delivery", "Delivery (OQC)"),
 ]
-# ISO 2859-1 Table 1 inspection levels and the preferred AQL series of Tables 2.
+# The sampling standard of a plan: ISO 2859-1:1999 (identical to GB/T 2828.1-2012, the standard of
+# Chinese manufacturers, the default) or ANSI/ASQ Z1.4-2008, each applied whole (tables and switching).
+SAMPLING_SCHEMES = [
+    (iso2859.ISO_2859_1_1999, "ISO 2859-1:1999 / GB/T 2828.1-2012"),
+    (iso2859.Z14_2008, "ANSI/ASQ Z1.4-2008"),
+]
+# Table 1 inspection levels and the preferred AQL series of the master tables (both standards).
 INSPECTION_LEVELS = [(level, level) for level in iso2859.LEVELS]
 AQL_VALUES = [f"{aql:g}" for aql in iso2859.AQLS]
 SEVERITIES = [
@@ -63,10 +71,35 @@ class MdQualityInspectionPlan(models.Model):
         "(ISO 13485 8.2.6).",
     )
     sampling_method = fields.Selection(
-        [("iso2859", "ISO 2859-1"), ("full", "100% Inspection"), ("fixed", "Fixed Sample Size")],
+        [("iso2859", "AQL Sampling Standard"), ("full", "100% Inspection"), ("fixed", "Fixed Sample Size")],
         required=True,
         default="iso2859",
         tracking=True,
+    )
+    sampling_scheme = fields.Selection(
+        SAMPLING_SCHEMES,
+        string="Sampling Standard",
+        required=True,
+        default=iso2859.DEFAULT_SCHEME,
+        tracking=True,
+        help="The standard whose tables and switching rules the plan applies, never mixed: ISO 2859-1:1999 "
+        "(identical to GB/T 2828.1-2012: reduced plans with Re = Ac + 1, switching score of 9.3.3.2) or "
+        "ANSI/ASQ Z1.4-2008 (reduced plans of Table II-C, 10 accepted lots of 8.3.3).",
+    )
+    z14_limit_numbers = fields.Boolean(
+        string="Limit Numbers (Z1.4 Table VIII)",
+        default=True,
+        tracking=True,
+        help="ANSI/ASQ Z1.4-2008 8.3.3 b): the nonconforming items of the last 10 lots must be within the "
+        "limit numbers of Table VIII before reduced inspection. Table VIII is not available in this system, "
+        "so reduced inspection is refused while this is set; clear it only when the responsible "
+        "authorities of both parties agree to drop the condition (Z1.4 8.5).",
+    )
+    is_supplier_condition_plan = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Archived plan of the 100 % incoming inspections that a conditional supplier approval requires "
+        "for products without an incoming plan of their own.",
     )
     inspection_level = fields.Selection(INSPECTION_LEVELS, default="II", tracking=True)
     aql = fields.Selection([(value, value) for value in AQL_VALUES], string="AQL", default="1", tracking=True)
@@ -81,7 +114,9 @@ class MdQualityInspectionPlan(models.Model):
 
     @api.constrains("product_tmpl_id", "product_categ_id")
     def _check_scope(self):
-        for plan in self.filtered(lambda p: not p.product_tmpl_id and not p.product_categ_id):
+        for plan in self.filtered(
+            lambda p: not p.product_tmpl_id and not p.product_categ_id and not p.is_supplier_condition_plan
+        ):
             raise ValidationError(
                 self.env._("Inspection plan %s needs a product or a product category.", plan.name)
             )
@@ -105,9 +140,7 @@ class MdQualityInspectionPlan(models.Model):
         for plan in self:
             if plan.sampling_method == "iso2859" and not (plan.inspection_level and plan.aql):
                 raise ValidationError(
-                    self.env._(
-                        "ISO 2859-1 sampling of plan %s needs an inspection level and an AQL.", plan.name
-                    )
+                    self.env._("The AQL sampling of plan %s needs an inspection level and an AQL.", plan.name)
                 )
             if plan.sampling_method == "fixed" and (
                 plan.fixed_sample_size < 1 or not 0 <= plan.fixed_accept_number < plan.fixed_sample_size
@@ -119,6 +152,23 @@ class MdQualityInspectionPlan(models.Model):
                         plan.name,
                     )
                 )
+
+    def write(self, vals):
+        basis = {"sampling_scheme", "z14_limit_numbers", "sampling_method"} & set(vals)
+        changed = basis and self.filtered(lambda plan: any(plan[name] != vals[name] for name in basis))
+        result = super().write(vals)
+        if changed:
+            # Approvals of reduced inspection were given for the switching rules in force; a new standard
+            # or limit-number rule needs them anew (ISO 2859-1:1999 9.3.4 c, Z1.4 8.3.4 d).
+            withdrawn = changed.sudo().severity_ids._md_withdraw_reduced()
+            for plan in withdrawn.plan_id:
+                plan.message_post(
+                    body=self.env._(
+                        "The sampling standard of the plan changed: the approvals of reduced inspection are "
+                        "withdrawn and reduced inspection returns to normal."
+                    )
+                )
+        return result
 
     def _compute_inspection_count(self):
         counts = dict(
@@ -166,11 +216,13 @@ class MdQualityInspectionPlan(models.Model):
 
     def _md_sampling(self, lot_size, severity="normal"):
         """Sample size, acceptance and rejection numbers and code letter for a
-        lot of ``lot_size`` units (ISO 2859-1, single sampling)."""
+        lot of ``lot_size`` units (single sampling of the plan's standard). A lot
+        of any size, 1 included, gets a plan; a refusal of the standard is a
+        UserError naming the plan, never a traceback."""
         self.ensure_one()
-        lot_size = max(round(lot_size), 1)
+        lot_size = self._md_lot_units(lot_size)
         if self.sampling_method == "full":
-            return {"sample_size": lot_size, "accept_number": 0, "reject_number": 1, "code_letter": False}
+            return self._md_all_units(lot_size)
         if self.sampling_method == "fixed":
             size = min(self.fixed_sample_size, lot_size)
             accept = min(self.fixed_accept_number, size - 1)
@@ -181,15 +233,104 @@ class MdQualityInspectionPlan(models.Model):
                 "code_letter": False,
             }
         if severity == iso2859.DISCONTINUED:
-            # ISO 2859-1 9.4: acceptance sampling stopped; every unit is inspected meanwhile.
-            return {"sample_size": lot_size, "accept_number": 0, "reject_number": 1, "code_letter": False}
-        plan = iso2859.sampling_plan(lot_size, self.inspection_level, float(self.aql), severity=severity)
+            # ISO 2859-1:1999 9.4 / Z1.4 8.4: acceptance sampling stopped; every unit is inspected meanwhile.
+            return self._md_all_units(lot_size)
+        try:
+            plan = iso2859.sampling_plan(
+                lot_size, self.inspection_level, self.aql, severity=severity, scheme=self.sampling_scheme
+            )
+        except iso2859.SamplingError as error:
+            raise UserError(self._md_sampling_error(error, lot_size)) from error
         return {
             "sample_size": plan.sample_size,
             "accept_number": plan.accept,
             "reject_number": plan.reject,
             "code_letter": plan.code_letter,
         }
+
+    @api.model
+    def _md_lot_units(self, quantity):
+        """The lot size in whole units the tables count (a part unit is not an item), at least 1."""
+        return max(math.floor(quantity + 1e-6), 1)
+
+    @api.model
+    def _md_all_units(self, lot_size):
+        """Every unit inspected, none may be nonconforming."""
+        return {"sample_size": lot_size, "accept_number": 0, "reject_number": 1, "code_letter": False}
+
+    def _md_sampling_error(self, error, lot_size=None):
+        """The engine's refusal (``iso2859.SamplingError``) in the user's language, naming the plan."""
+        self.ensure_one()
+        params = error.params
+        scheme = dict(self._fields["sampling_scheme"]._description_selection(self.env)).get(
+            self.sampling_scheme, self.sampling_scheme
+        )
+        reasons = {
+            "lot_size": lambda: self.env._("a lot of %s units cannot be sampled", lot_size),
+            "level": lambda: self.env._(
+                "the inspection level %s is not in the standard", params.get("value")
+            ),
+            "aql": lambda: self.env._(
+                "the AQL %s is not a preferred AQL of the standard", params.get("value")
+            ),
+            "unverified": lambda: self.env._(
+                "%(table)s, code letter %(letter)s, AQL %(aql)s: the published transcriptions of this plan "
+                "disagree, so it is refused rather than guessed; use another AQL or inspection level, or "
+                "100%% inspection, until the plan is verified against the standard",
+                table=params.get("table"),
+                letter=params.get("letter"),
+                aql=params.get("aql"),
+            ),
+            "table": lambda: self.env._(
+                "%(table)s is not available in this system, so the state that needs it is refused",
+                table=params.get("table"),
+            ),
+        }
+        reason = reasons.get(error.kind, lambda: str(error))()
+        return self.env._(
+            "Inspection plan %(plan)s (%(scheme)s): %(reason)s.",
+            plan=self.display_name,
+            scheme=scheme,
+            reason=reason,
+        )
+
+    @api.model
+    def _md_supplier_condition_plan(self, company):
+        """The archived plan of the 100 % incoming inspections that conditional supplier approvals
+        require (ISO 13485 7.4.1, 7.4.3) for a product without incoming plan, one per company."""
+        plan = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("is_supplier_condition_plan", "=", True), ("company_id", "=", company.id)], limit=1)
+        )
+        if plan:
+            return plan
+        return (
+            self.sudo()
+            .with_context(tracking_disable=True)
+            .create(
+                {
+                    "name": self.env._("100% incoming inspection required by a conditional approval"),
+                    "is_supplier_condition_plan": True,
+                    "active": False,
+                    "trigger": "receipt",
+                    "sampling_method": "full",
+                    "company_id": company.id,
+                    "item_ids": [
+                        Command.create(
+                            {
+                                "name": self.env._("Unit conforms to the purchase requirements"),
+                                "test_type": "check",
+                                "instructions": self.env._(
+                                    "Inspect every unit received against the purchase requirements and the "
+                                    "conditions of the supplier's approval; count the nonconforming units."
+                                ),
+                            }
+                        )
+                    ],
+                }
+            )
+        )
 
     def action_open_inspections(self):
         self.ensure_one()

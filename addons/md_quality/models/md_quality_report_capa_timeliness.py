@@ -13,11 +13,15 @@ class MdQualityReportCapaTimeliness(models.Model):
     _order = "date_due desc"
 
     capa_id = fields.Many2one("md.quality.capa", "CAPA", readonly=True)
+    # The CAPA's own selections, with their labels in the user's language.
     capa_type = fields.Selection(
-        lambda self: self.env["md.quality.capa"]._fields["capa_type"].selection, "Type", readonly=True
+        lambda self: self.env["md.quality.capa"]._fields["capa_type"]._description_selection(self.env),
+        "Type",
+        readonly=True,
     )
     source = fields.Selection(
-        lambda self: self.env["md.quality.capa"]._fields["source"].selection, readonly=True
+        lambda self: self.env["md.quality.capa"]._fields["source"]._description_selection(self.env),
+        readonly=True,
     )
     product_id = fields.Many2one("product.product", readonly=True)
     user_id = fields.Many2one("res.users", "Responsible", readonly=True)

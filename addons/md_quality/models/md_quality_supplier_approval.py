@@ -30,6 +30,7 @@ class MdQualitySupplierApproval(models.Model):
         "decision",
         "valid_until",
         "scope_notes",
+        "full_incoming_inspection",
         "company_id",
     ]
     _md_sign_on_change = "void"
@@ -93,6 +94,13 @@ class MdQualitySupplierApproval(models.Model):
     )
     scope_notes = fields.Text(
         "Scope and Conditions", help="What the approval covers, its conditions and the evaluation basis."
+    )
+    full_incoming_inspection = fields.Boolean(
+        "Requires 100% Incoming Inspection",
+        tracking=True,
+        help="Condition of a conditional approval: every unit received from the supplier in this scope is "
+        "inspected (no sampling), on the product's incoming plan tightened to 100 % or, without one, on a "
+        "100 % incoming inspection of its own (ISO 13485 7.4.1, 7.4.3). Part of the signed decision.",
     )
     disqualification_reason = fields.Text(readonly=True, tracking=True, copy=False)
     is_valid_today = fields.Boolean(
@@ -160,6 +168,17 @@ class MdQualitySupplierApproval(models.Model):
                         approval.display_name,
                     )
                 )
+
+    @api.constrains("decision", "full_incoming_inspection")
+    def _check_full_incoming_inspection(self):
+        unconditional = self.filtered(lambda a: a.full_incoming_inspection and a.decision != "conditional")
+        if unconditional:
+            raise ValidationError(
+                self.env._(
+                    "100%% incoming inspection is a condition: only a conditional approval requires it (%s).",
+                    ", ".join(unconditional.mapped("display_name")),
+                )
+            )
 
     @api.constrains("partner_id")
     def _check_partner_is_company(self):
@@ -234,6 +253,21 @@ class MdQualitySupplierApproval(models.Model):
         if self.product_tmpl_id:
             return self.product_tmpl_id == product.product_tmpl_id
         return product.categ_id.parent_path.startswith(self.categ_id.parent_path)
+
+    @api.model
+    def _md_full_inspection_approval(self, approvals, partner, product, company):
+        """The conditional approval among ``approvals`` (valid today) that requires 100 % incoming
+        inspection of ``product`` from ``partner`` in ``company``, if any."""
+        for approval in approvals:
+            if (
+                approval.state == "conditional"
+                and approval.full_incoming_inspection
+                and approval.partner_id == partner.commercial_partner_id
+                and approval.company_id == company
+                and approval._md_covers(product)
+            ):
+                return approval
+        return approvals.browse()
 
     @api.model
     def _md_valid_approvals(self, partners, companies):

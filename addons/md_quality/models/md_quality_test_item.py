@@ -1,8 +1,22 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_repr, float_round
 
 TEST_TYPES = [("measurement", "Measurement"), ("check", "Pass/Fail Check"), ("visual", "Visual Check")]
+# Measured values are stored with 6 decimals (digits (16, 6)): no characteristic can be finer.
+MAX_DECIMAL_PLACES = 6
+
+
+def md_format_value(value, decimal_places):
+    """``value`` with the characteristic's decimal places, or with more when it was recorded finer:
+    a display never hides a recorded digit (ISO 13485:2016 4.2.5, records remain legible)."""
+    value = value + 0.0  # no "-0.000"
+    rounded = float_round(value, precision_digits=decimal_places)
+    if float_round(value, precision_digits=MAX_DECIMAL_PLACES) != float_round(
+        rounded, precision_digits=MAX_DECIMAL_PLACES
+    ):
+        return float_repr(value, MAX_DECIMAL_PLACES).rstrip("0")
+    return float_repr(rounded + 0.0, decimal_places)
 
 
 class MdQualityTestItem(models.Model):
@@ -30,6 +44,19 @@ class MdQualityTestItem(models.Model):
         string="Values per Inspection",
         help="Values to measure per inspection; 0 measures every sampled unit.",
     )
+    decimal_places = fields.Integer(
+        default=3,
+        help="The resolution of the characteristic: its limits and measured values are shown with this "
+        "number of decimal places (0 to 6).",
+    )
+    photo_required = fields.Boolean(
+        compute="_compute_photo_required",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The inspector attaches a photo of the result before signing the inspection (by default for "
+        "visual checks).",
+    )
     # Process capability (computed set-based, see _compute_capability)
     measurement_count = fields.Integer(compute="_compute_capability", string="Values")
     mean = fields.Float(compute="_compute_capability", digits=(16, 6))
@@ -48,6 +75,22 @@ class MdQualityTestItem(models.Model):
                 raise ValidationError(
                     self.env._("The lower limit of %s is above its upper limit.", item.name)
                 )
+
+    @api.depends("test_type")
+    def _compute_photo_required(self):
+        for item in self:
+            item.photo_required = item.test_type == "visual"
+
+    @api.constrains("decimal_places")
+    def _check_decimal_places(self):
+        for item in self.filtered(lambda i: not 0 <= i.decimal_places <= MAX_DECIMAL_PLACES):
+            raise ValidationError(
+                self.env._(
+                    "%(item)s: the decimal places must be between 0 and %(max)s.",
+                    item=item.name,
+                    max=MAX_DECIMAL_PLACES,
+                )
+            )
 
     @api.constrains("measure_count")
     def _check_measure_count(self):
@@ -76,7 +119,7 @@ class MdQualityTestItem(models.Model):
         ids = [item_id for item_id in self.ids if isinstance(item_id, int)]
         if not ids:
             return {}
-        self.env["md.quality.measurement"].flush_model(["test_item_id", "value", "inspection_id"])
+        self.env["md.quality.measurement"].flush_model(["test_item_id", "value", "measured", "inspection_id"])
         self.env["md.quality.inspection"].flush_model(["state"])
         self.env.cr.execute(
             SQL(
@@ -84,7 +127,7 @@ class MdQualityTestItem(models.Model):
                 SELECT m.test_item_id, COUNT(*), AVG(m.value), STDDEV_SAMP(m.value)
                   FROM md_quality_measurement m
                   JOIN md_quality_inspection i ON i.id = m.inspection_id
-                 WHERE m.test_item_id = ANY(%s) AND i.state IN ('passed', 'failed')
+                 WHERE m.test_item_id = ANY(%s) AND m.measured AND i.state IN ('passed', 'failed')
               GROUP BY m.test_item_id
                 """,
                 ids,
@@ -109,7 +152,8 @@ class MdQualityTestItem(models.Model):
         """Individual values over time (control chart) of this characteristic."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("md_quality.md_quality_measurement_action")
-        action["domain"] = [("test_item_id", "=", self.id)]
+        # A sample prepared for entry but not measured yet is no data point.
+        action["domain"] = [("test_item_id", "=", self.id), ("measured", "=", True)]
         action["view_mode"] = "graph,list,pivot"
         action["name"] = self.env._("Control Chart: %s", self.name)
         return action

@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.md_base.models.module_data import module_data_uninstalling
+
 # A new BoM version is assessed from the change request's assessment on: its content is what the
 # approval signatures cover (ISO 13485:2016 7.3.9: changes reviewed, verified and approved before
 # implementation; 4.2.4 b: documents re-approved after change).
@@ -40,8 +42,10 @@ class MrpBom(models.Model):
             self.with_context(active_test=False)._md_check_not_under_approval()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _md_unlink_except_under_approval(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         self._md_check_not_under_approval()
 
 
@@ -58,8 +62,10 @@ class MrpBomLine(models.Model):
         self.bom_id._md_check_not_under_approval()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _md_unlink_except_under_approval(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         self.bom_id._md_check_not_under_approval()
 
 
@@ -76,6 +82,8 @@ class MrpRoutingWorkcenter(models.Model):
         self.bom_id._md_check_not_under_approval()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _md_unlink_except_under_approval(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         self.bom_id._md_check_not_under_approval()

@@ -1,7 +1,9 @@
 from markupsafe import Markup
 
 from odoo import models
-from odoo.exceptions import UserError
+
+# Not a regulatory gate: no Regulatory Affairs override lifts it (the supplier is approved instead).
+APPROVED_SUPPLIER_GATE = "approved_supplier"
 
 
 class PurchaseOrder(models.Model):
@@ -9,23 +11,48 @@ class PurchaseOrder(models.Model):
 
     def button_confirm(self):
         to_confirm = self.filtered(lambda order: order.state in ("draft", "sent"))
-        conditional = to_confirm._md_check_approved_suppliers()
+        _missing, conditional = to_confirm._md_approved_supplier_lookup()
         result = super().button_confirm()
         to_confirm._md_post_conditional_warnings(conditional)
         return result
 
-    def _md_check_approved_suppliers(self):
-        """ISO 13485 7.4.1: regulated products (devices, quality-controlled purchases)
-        are bought only from suppliers approved for them, valid today.
+    def _md_gate_violations(self):
+        """The approved supplier list joins the regulatory gates, so that a refusal names every
+        reason at once, on every path into a confirmed state."""
+        return super()._md_gate_violations() + self._md_approved_supplier_violations()
 
-        Refuses the confirmation naming each supplier and product without a valid
-        approval; returns ``{order: approvals}`` of the conditional approvals relied on.
+    def _md_approved_supplier_violations(self):
+        gate = self.env["md.market.gate"]
+        missing, _conditional = self._md_approved_supplier_lookup()
+        return [
+            gate._md_violation(
+                APPROVED_SUPPLIER_GATE,
+                order,
+                product,
+                partner=supplier,
+                message=self.env._(
+                    "%(order)s: supplier %(supplier)s is not approved for %(product)s (ISO 13485 7.4.1: "
+                    "no approved or conditional entry valid today on the approved supplier list).",
+                    order=order.display_name,
+                    supplier=supplier.display_name,
+                    product=product.display_name,
+                ),
+            )
+            for order, supplier, product in missing
+        ]
+
+    def _md_approved_supplier_lookup(self):
+        """ISO 13485 7.4.1: regulated products (devices, quality-controlled purchases) are bought
+        only from suppliers approved for them, valid today.
+
+        Returns ``(missing, conditional)``: the (order, supplier, product) without a valid
+        approval, and ``{order: approvals}`` of the conditional approvals relied on.
         """
         lines = self.order_line.filtered(
             lambda line: line.product_id and line.product_id.product_tmpl_id._md_requires_approved_supplier()
         )
         if not lines:
-            return {}
+            return [], {}
         approvals = self.env["md.quality.supplier.approval"]._md_valid_approvals(
             lines.order_id.partner_id, lines.order_id.company_id
         )
@@ -45,23 +72,7 @@ class PurchaseOrder(models.Model):
                 missing.append((order, supplier, line.product_id))
             elif all(match.state == "conditional" for match in matches):
                 conditional[order] = conditional.get(order, no_approval) | matches[:1]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Purchase refused (ISO 13485 7.4.1 approved suppliers):\n%s",
-                    "\n".join(
-                        self.env._(
-                            "%(order)s: supplier %(supplier)s is not approved for %(product)s "
-                            "(no approved or conditional entry valid today on the approved supplier list).",
-                            order=order.display_name,
-                            supplier=supplier.display_name,
-                            product=product.display_name,
-                        )
-                        for order, supplier, product in missing
-                    ),
-                )
-            )
-        return conditional
+        return missing, conditional
 
     def _md_post_conditional_warnings(self, conditional):
         for order, approvals in conditional.items():

@@ -43,17 +43,35 @@ class StockPicking(models.Model):
         """Inspection groups of the move lines of these pickings for ``trigger``
         plans: one per plan, picking, product and lot; the serial numbers of one
         product are grouped in one inspection (lot_id empty, every serial in
-        lot_ids) so a receipt of thousands of serials makes one inspection."""
+        lot_ids) so a receipt of thousands of serials makes one inspection.
+
+        On receipt, a conditional supplier approval requiring 100 % incoming
+        inspection (ISO 13485 7.4.1, 7.4.3) marks the groups of its products
+        (``supplier_approval``: every unit inspected, the plan's sampling
+        tightened to 100 %), and a product without incoming plan then gets the
+        company's 100 % incoming inspection plan."""
         lines = self.move_ids.move_line_ids.filtered(lambda ml: ml.quantity and ml.state != "cancel")
-        plans_by_product = self.env["md.quality.inspection.plan"]._md_plans_by_product(
-            trigger, lines.product_id
-        )
+        Plan = self.env["md.quality.inspection.plan"]
+        plans_by_product = Plan._md_plans_by_product(trigger, lines.product_id)
+        Approval = self.env["md.quality.supplier.approval"]
+        approvals = Approval.browse()
+        if trigger == "receipt" and lines:
+            approvals = Approval._md_valid_approvals(self.partner_id, self.company_id).filtered(
+                lambda a: a.state == "conditional" and a.full_incoming_inspection
+            )
         groups = {}
+        condition_plans = {}
         for line in lines:
             picking, product = line.move_id.picking_id, line.product_id
-            for plan in plans_by_product.get(product.id, []):
-                if plan.company_id != picking.company_id:
-                    continue
+            partner = picking.partner_id.commercial_partner_id
+            approval = Approval._md_full_inspection_approval(approvals, partner, product, picking.company_id)
+            company = picking.company_id
+            plans = [plan for plan in plans_by_product.get(product.id, []) if plan.company_id == company]
+            if approval and not plans:
+                if company not in condition_plans:
+                    condition_plans[company] = Plan._md_supplier_condition_plan(company)
+                plans = [condition_plans[company]]
+            for plan in plans:
                 lot = line.lot_id if product.tracking == "lot" else line.lot_id.browse()
                 group = groups.setdefault(
                     (plan, picking, product, lot),
@@ -61,10 +79,11 @@ class StockPicking(models.Model):
                         "plan": plan,
                         "product": product,
                         "picking": picking,
-                        "partner": picking.partner_id.commercial_partner_id,
+                        "partner": partner,
                         "company": picking.company_id,
                         "lots": line.lot_id.browse(),
                         "quantity": 0.0,
+                        "supplier_approval": approval,
                     },
                 )
                 group["lots"] |= line.lot_id

@@ -1,14 +1,22 @@
-"""ISO 2859-1 sampling by attributes (pure Python, no Odoo import): see iso2859.py."""
+"""Sampling by attributes, ISO 2859-1:1999 (GB/T 2828.1-2012) and ANSI/ASQ Z1.4-2008 (pure Python,
+no Odoo import): see iso2859.py and tables.py."""
 
 from .iso2859 import (
     AQL_LABELS,
     AQLS,
     CODE_LETTERS,
+    DEFAULT_SCHEME,
     DISCONTINUED,
+    ISO_2859_1_1999,
     LEVELS,
     REDUCED_SWITCHING_SCORE,
+    SCHEME_NAMES,
+    SCHEMES,
     SEVERITIES,
+    Z14_2008,
+    Z14_REDUCED_AFTER_ACCEPTED,
     LotDecision,
+    SamplingError,
     SamplingPlan,
     aql_index,
     code_letter,

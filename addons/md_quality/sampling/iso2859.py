@@ -1,145 +1,82 @@
-"""ISO 2859-1 sampling by attributes: code letters, single sampling plans, switching rules.
+"""Sampling by attributes: code letters, single sampling plans, switching rules, for two standards.
 
-Pure Python (no Odoo import), so that it is testable on its own and usable from any layer.
+Pure Python (no Odoo import), so that it is testable on its own and usable from any layer. A scheme
+is one standard, applied whole, never mixed with the other:
 
-- ``code_letter(lot_size, level)``: Table 1 (sample size code letters), clause 10.2.
-- ``sampling_plan(lot_size, level, aql, severity)``: single sampling, Tables 2-A (normal),
-  2-B (tightened) and 2-C (reduced), the arrows followed (clause 10.3), 100 % inspection when the
-  sample size equals or exceeds the lot size (footnote to the arrows of Tables 2-A to 2-C).
-- ``next_severity(current, results, ...)``: switching rules of clause 9.3 and discontinuation of
-  clause 9.4; ``update_switching_score`` keeps the switching score of clause 9.3.3.2.
+- ``ISO_2859_1_1999``: ISO 2859-1:1999, identical to GB/T 2828.1-2012. Tables 1, 2-A, 2-B, 2-C
+  (reduced plans with Re = Ac + 1); switching rules of clause 9.3 with the switching score of
+  9.3.3.2; reduced -> normal only on a lot not accepted, production irregular or delayed, or other
+  conditions (9.3.4); discontinuation 9.4.
+- ``Z14_2008``: ANSI/ASQ Z1.4-2008. Tables I, II-A, II-B, II-C (reduced plans with a gap between Ac
+  and Re); switching rules of 8.3: normal -> reduced after 10 lots accepted on normal inspection
+  (8.3.3 a), the limit numbers of Table VIII when applied (8.3.3 b, optional by 8.5), steady
+  production and approval (8.3.3 c, d); reduced -> normal also when a lot is accepted with
+  Ac < d < Re (8.3.4 b, Table II-C footnote); discontinuation 8.4.
 
-The master tables are the single sampling tables shared by ISO 2859-1 and ANSI/ASQ Z1.4 (Tables II-A,
-II-B, II-C there). Table 2-C is given with the acceptance and rejection numbers that are not
-consecutive (e.g. Ac 0 Re 2): a lot whose count of nonconforming items lies between them is accepted,
-but normal inspection is reinstated (ANSI/ASQ Z1.4 clause 10.1.4), see ``SamplingPlan.judge``.
+- ``code_letter(lot_size, level)``: Table 1 / Table I.
+- ``sampling_plan(lot_size, level, aql, severity, scheme)``: the master table of the severity, the
+  arrows followed; every item of the lot is inspected when the sample size equals or exceeds the lot
+  size (footnote of the arrows of the master tables), which also covers a lot smaller than the
+  smallest lot of Table 1.
+- ``next_severity(current, results, ...)`` and ``update_switching_score`` (ISO 2859-1 only).
+
+Every refusal is a ``SamplingError`` (a ``ValueError``) with a ``kind`` and its ``params``, so that
+a caller can word it in the user's language.
 """
 
 import math
 from typing import NamedTuple
 
-LEVELS = ("S-1", "S-2", "S-3", "S-4", "I", "II", "III")
+from . import tables
+from .tables import AQL_LABELS, AQLS, LEVELS
+
+CODE_LETTERS = tables.CODE_LETTERS
+
+ISO_2859_1_1999 = "iso2859_1999"
+Z14_2008 = "z14_2008"
+SCHEMES = (ISO_2859_1_1999, Z14_2008)
+DEFAULT_SCHEME = ISO_2859_1_1999
+SCHEME_NAMES = {
+    ISO_2859_1_1999: "ISO 2859-1:1999 (GB/T 2828.1-2012)",
+    Z14_2008: "ANSI/ASQ Z1.4-2008",
+}
+
 SEVERITIES = ("normal", "tightened", "reduced")
-# State returned by next_severity when the acceptance procedure must stop (clause 9.4).
+# State returned by next_severity when the acceptance procedure must stop (ISO 9.4, Z1.4 8.4).
 DISCONTINUED = "discontinued"
-# Preferred AQLs (clause 5), the columns of Tables 2-A to 2-C. Up to 10: percent nonconforming or
-# nonconformities per 100 items; above 10: nonconformities per 100 items only.
-AQLS = (
-    0.010, 0.015, 0.025, 0.040, 0.065, 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5,
-    4.0, 6.5, 10.0, 15.0, 25.0, 40.0, 65.0, 100.0, 150.0, 250.0, 400.0, 650.0, 1000.0,
-)  # fmt: skip
-# The AQLs as the tables print them, e.g. for a selection field; aql_index() accepts them too.
-AQL_LABELS = (
-    "0.010", "0.015", "0.025", "0.040", "0.065", "0.10", "0.15", "0.25", "0.40", "0.65", "1.0", "1.5",
-    "2.5", "4.0", "6.5", "10", "15", "25", "40", "65", "100", "150", "250", "400", "650", "1000",
-)  # fmt: skip
-CODE_LETTERS = "ABCDEFGHJKLMNPQR"
 
-# Table 1, sample size code letters: upper bound of the lot size range, then the code letter for
-# each level of LEVELS (S-1 S-2 S-3 S-4 I II III). The last range is "500 001 and over".
-_TABLE_1 = (
-    (8, "AAAAAAB"),
-    (15, "AAAAABC"),
-    (25, "AABBBCD"),
-    (50, "ABBCCDE"),
-    (90, "BBCCCEF"),
-    (150, "BBCDDFG"),
-    (280, "BCDEEGH"),
-    (500, "BCDEFHJ"),
-    (1200, "CCEFGJK"),
-    (3200, "CDEGHKL"),
-    (10000, "CDFGJLM"),
-    (35000, "CDFHKMN"),
-    (150000, "DEGJLNP"),
-    (500000, "DEGJMPQ"),
-    (math.inf, "DEHKNQR"),
-)
-
-# Master tables for single sampling. One line per code letter: the letter, its sample size, then
-# one cell per AQL column (the columns of AQLS):
-#   v      use the first sampling plan below the arrow
-#   ^      use the first sampling plan above the arrow
-#   Ac     acceptance number, the rejection number being Ac + 1
-#   Ac/Re  acceptance and rejection numbers that are not consecutive (Table 2-C only)
-#   -      no plan (row S of Table 2-B is only reached from the AQL 0.025 column)
-# Row A has no plan above it and rows R and S none below, so their arrows point the other way.
-
-# Table 2-A: single sampling plans for normal inspection (master table).
-_TABLE_2A = """
-A    2   v  v  v  v  v  v  v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  7 10 14 21 30
-B    3   v  v  v  v  v  v  v  v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21 30 44
-C    5   v  v  v  v  v  v  v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21 30 44  ^
-D    8   v  v  v  v  v  v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21 30 44  ^  ^
-E   13   v  v  v  v  v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21 30 44  ^  ^  ^
-F   20   v  v  v  v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^
-G   32   v  v  v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^
-H   50   v  v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^
-J   80   v  v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^
-K  125   v  v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-L  200   v  v  v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-M  315   v  v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-N  500   v  v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-P  800   v  0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-Q 1250   0  ^  v  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-R 2000   ^  ^  1  2  3  5  7 10 14 21  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-"""
-
-# Table 2-B: single sampling plans for tightened inspection (master table).
-_TABLE_2B = """
-A    2   v  v  v  v  v  v  v  v  v  v  v  v  v  v  v  v  v  v  1  2  3  5  8 12 18 27
-B    3   v  v  v  v  v  v  v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18 27 41
-C    5   v  v  v  v  v  v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18 27 41  ^
-D    8   v  v  v  v  v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18 27 41  ^  ^
-E   13   v  v  v  v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18 27 41  ^  ^  ^
-F   20   v  v  v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^
-G   32   v  v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^
-H   50   v  v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^
-J   80   v  v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^
-K  125   v  v  v  v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-L  200   v  v  v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-M  315   v  v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-N  500   v  v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-P  800   v  v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-Q 1250   v  0  v  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-R 2000   0  ^  v  1  2  3  5  8 12 18  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^  ^
-S 3150   -  -  1  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -
-"""
-
-# Table 2-C: single sampling plans for reduced inspection (master table).
-_TABLE_2C = """
-A    2  v v v v v v v v v v v v v v 0 v v 1 2 3 5 7 10 14 21 30
-B    2  v v v v v v v v v v v v v 0 ^ v 0/2 1/3 2/4 3/5 5 7 10 14 21 30
-C    2  v v v v v v v v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 14/17 21/24 ^
-D    3  v v v v v v v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 14/17 21/24 ^ ^
-E    5  v v v v v v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 14/17 21/24 ^ ^ ^
-F    8  v v v v v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^
-G   13  v v v v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^
-H   20  v v v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^
-J   32  v v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^
-K   50  v v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^
-L   80  v v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^
-M  125  v v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^
-N  200  v v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^
-P  315  v 0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^
-Q  500  0 ^ v 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^
-R  800  ^ ^ 0/2 1/3 1/4 2/5 3/6 5/8 7/10 10/13 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^
-"""
-
-# Clause 9.3.3.1: reduced inspection may start once the switching score reaches this value.
+# ISO 2859-1:1999 9.3.3.1 a): reduced inspection may start once the switching score reaches 30.
 REDUCED_SWITCHING_SCORE = 30
-# Clause 9.3.1: two lots not accepted within this many consecutive lots switch to tightened.
+# ANSI/ASQ Z1.4-2008 8.3.3 a): the preceding 10 lots on normal inspection, none rejected.
+Z14_REDUCED_AFTER_ACCEPTED = 10
+# ISO 9.3.1 / Z1.4 8.3.1: two lots not accepted within this many consecutive lots -> tightened.
 _TIGHTENED_WINDOW = 5
-# Clause 9.3.2: this many consecutive accepted lots return from tightened to normal.
+# ISO 9.3.2 / Z1.4 8.3.2: this many consecutive accepted lots return from tightened to normal.
 _NORMAL_AFTER_ACCEPTED = 5
-# Clause 9.4: this many lots not accepted while on tightened inspection discontinue inspection.
+# ISO 9.4 / Z1.4 8.4: this many lots not accepted while on tightened inspection discontinue it.
 _DISCONTINUE_AFTER_NOT_ACCEPTED = 5
+
+
+class SamplingError(ValueError):
+    """A refusal of the engine: ``kind`` says which, ``params`` what it is about.
+
+    Kinds: ``lot_size``, ``level``, ``aql``, ``severity``, ``scheme``, ``count`` (nonconforming items),
+    ``score``, ``result`` (a lot result), ``plan`` (not a normal plan for the switching score),
+    ``unverified`` (a table cell the published transcriptions disagree on) and ``table`` (a table
+    the scheme needs is not available).
+    """
+
+    def __init__(self, kind, message, **params):
+        super().__init__(message)
+        self.kind = kind
+        self.params = params
 
 
 class LotDecision(NamedTuple):
     """The outcome of a lot on original inspection.
 
-    ``reinstate_normal`` is set when a reduced inspection plan accepted the lot although the count of
-    nonconforming items exceeded the acceptance number (Table 2-C plans with Re > Ac + 1).
+    ``reinstate_normal`` is set when a plan accepted the lot although the count of nonconforming items
+    exceeded the acceptance number (the plans of Z1.4 Table II-C with Re > Ac + 1).
     """
 
     accepted: bool
@@ -149,38 +86,44 @@ class LotDecision(NamedTuple):
 class SamplingPlan(NamedTuple):
     """A single sampling plan: the code letter and sample size actually used, Ac and Re.
 
-    ``sample_size`` is capped at the lot size (100 % inspection), the Ac/Re of the plan kept.
+    ``sample_size`` is capped at the lot size, the Ac/Re of the plan kept; ``all_items`` is then set:
+    every item of the lot is inspected.
     """
 
     code_letter: str
     sample_size: int
     accept: int
     reject: int
+    all_items: bool = False
 
     def judge(self, nonconforming):
         """Decide on the lot from the count of nonconforming items (or nonconformities) found."""
-        count = _whole_number(nonconforming, "number of nonconforming items", minimum=0)
+        count = _whole_number(nonconforming, "number of nonconforming items", "count", minimum=0)
         if count <= self.accept:
             return LotDecision(accepted=True)
         if count < self.reject:
-            # Reduced inspection, Ac < count < Re: accept the lot, reinstate normal inspection.
+            # Z1.4 Table II-C footnote: Ac < count < Re, accept the lot, reinstate normal inspection.
             return LotDecision(accepted=True, reinstate_normal=True)
         return LotDecision(accepted=False)
 
 
-def _parse_master_table(text):
-    """{letter: (sample size, cells)} where a cell is "v", "^", None (no plan) or (Ac, Re)."""
+def _parse_master_table(text, unverified=()):
+    """{letter: (sample size, cells)} where a cell is "v", "^", None (no plan), "?" or (Ac, Re)."""
     table = {}
     for line in text.strip().splitlines():
         letter, size, *cells = line.split()
         if len(cells) != len(AQLS):
-            raise ValueError(f"master table row {letter} has {len(cells)} cells, expected {len(AQLS)}")
-        table[letter] = (int(size), tuple(_parse_cell(cell) for cell in cells))
+            raise AssertionError(f"master table row {letter} has {len(cells)} cells, expected {len(AQLS)}")
+        parsed = [_parse_cell(cell) for cell in cells]
+        for unverified_letter, label in unverified:
+            if unverified_letter == letter:
+                parsed[AQL_LABELS.index(label)] = "?"
+        table[letter] = (int(size), tuple(parsed))
     return table
 
 
 def _parse_cell(cell):
-    if cell in ("v", "^"):
+    if cell in ("v", "^", "?"):
         return cell
     if cell == "-":
         return None
@@ -188,64 +131,96 @@ def _parse_cell(cell):
     return (int(accept), int(reject) if reject else int(accept) + 1)
 
 
+_NORMAL = _parse_master_table(tables.TABLE_2A)
 _MASTER_TABLES = {
-    "normal": _parse_master_table(_TABLE_2A),
-    "tightened": _parse_master_table(_TABLE_2B),
-    "reduced": _parse_master_table(_TABLE_2C),
+    ISO_2859_1_1999: {
+        "normal": _NORMAL,
+        "tightened": _parse_master_table(tables.TABLE_II_B, unverified=tables.TABLE_2B_UNVERIFIED),
+        "reduced": _parse_master_table(tables.TABLE_2C),
+    },
+    Z14_2008: {
+        "normal": _NORMAL,
+        "tightened": _parse_master_table(tables.TABLE_II_B),
+        "reduced": _parse_master_table(tables.TABLE_II_C),
+    },
+}
+_TABLE_NAMES = {
+    ISO_2859_1_1999: {"normal": "Table 2-A", "tightened": "Table 2-B", "reduced": "Table 2-C"},
+    Z14_2008: {"normal": "Table II-A", "tightened": "Table II-B", "reduced": "Table II-C"},
 }
 
 
-def _whole_number(value, what, minimum):
+def _whole_number(value, what, kind, minimum):
     """``value`` as an int, refusing booleans, fractions and values below ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"The {what} must be a whole number, got {value!r}.")
+        raise SamplingError(kind, f"The {what} must be a whole number, got {value!r}.", value=value)
     if isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"The {what} must be a whole number, got {value!r}.")
+        raise SamplingError(kind, f"The {what} must be a whole number, got {value!r}.", value=value)
     if value < minimum:
-        raise ValueError(f"The {what} must be at least {minimum}, got {value!r}.")
+        raise SamplingError(
+            kind, f"The {what} must be at least {minimum}, got {value!r}.", value=value, minimum=minimum
+        )
     return int(value)
+
+
+def check_scheme(scheme):
+    if scheme not in SCHEMES:
+        raise SamplingError(
+            "scheme",
+            f"Unknown sampling scheme {scheme!r}: expected one of {', '.join(SCHEMES)}.",
+            value=scheme,
+        )
+    return scheme
 
 
 def _check_level(level):
     if level not in LEVELS:
-        raise ValueError(f"Unknown inspection level {level!r}: expected one of {', '.join(LEVELS)}.")
+        raise SamplingError(
+            "level",
+            f"Unknown inspection level {level!r}: expected one of {', '.join(LEVELS)}.",
+            value=level,
+        )
 
 
 def _check_severity(severity):
     if severity not in SEVERITIES:
-        raise ValueError(
-            f"Unknown inspection severity {severity!r}: expected one of {', '.join(SEVERITIES)}."
+        raise SamplingError(
+            "severity",
+            f"Unknown inspection severity {severity!r}: expected one of {', '.join(SEVERITIES)}.",
+            value=severity,
         )
 
 
 def aql_index(aql):
-    """The column of ``aql`` in the master tables; ValueError if it is not a preferred AQL."""
+    """The column of ``aql`` in the master tables; SamplingError if it is not a preferred AQL."""
     try:
         value = float(aql)
     except (TypeError, ValueError):
         value = math.nan
     if isinstance(aql, bool) or math.isnan(value):
-        raise ValueError(f"The AQL must be a number, got {aql!r}.")
+        raise SamplingError("aql", f"The AQL must be a number, got {aql!r}.", value=aql)
     for index, preferred in enumerate(AQLS):
         if math.isclose(value, preferred, rel_tol=1e-6):
             return index
-    raise ValueError(
-        f"AQL {aql!r} is not a preferred AQL of ISO 2859-1 (the columns of Tables 2-A to 2-C): "
-        f"use one of {', '.join(AQL_LABELS)}."
+    raise SamplingError(
+        "aql",
+        f"AQL {aql!r} is not a preferred AQL (the columns of the master tables): "
+        f"use one of {', '.join(AQL_LABELS)}.",
+        value=aql,
     )
 
 
 def code_letter(lot_size, level):
-    """Sample size code letter for a lot size and inspection level (ISO 2859-1 Table 1)."""
-    size = _whole_number(lot_size, "lot size", minimum=2)
+    """Sample size code letter for a lot size and inspection level (ISO Table 1 = Z1.4 Table I)."""
+    size = _whole_number(lot_size, "lot size", "lot_size", minimum=tables.TABLE_1_SMALLEST_LOT)
     _check_level(level)
     column = LEVELS.index(level)
-    return next(letters[column] for upper_bound, letters in _TABLE_1 if size <= upper_bound)
+    return next(letters[column] for upper_bound, letters in tables.TABLE_1 if size <= upper_bound)
 
 
-def _resolve(severity, letter, column):
+def _resolve(scheme, severity, letter, column):
     """Follow the arrows of a master table from (letter, column) to a plan: (letter, n, Ac, Re)."""
-    table = _MASTER_TABLES[severity]
+    table = _MASTER_TABLES[scheme][severity]
     rows = list(table)
     row = rows.index(letter)
     while True:
@@ -255,30 +230,48 @@ def _resolve(severity, letter, column):
             row += 1
         elif cell == "^":
             row -= 1
+        elif cell == "?":
+            table_name = f"{SCHEME_NAMES[scheme]} {_TABLE_NAMES[scheme][severity]}"
+            raise SamplingError(
+                "unverified",
+                f"{table_name}, code letter {rows[row]}, AQL {AQL_LABELS[column]}: the published "
+                "transcriptions of this cell disagree, so the plan is refused rather than guessed.",
+                table=table_name,
+                letter=rows[row],
+                aql=AQL_LABELS[column],
+            )
         elif cell is None:
-            raise AssertionError(f"no plan in row {rows[row]} of the {severity} master table")
+            raise AssertionError(f"no plan in row {rows[row]} of the {scheme} {severity} master table")
         else:
             return rows[row], size, cell[0], cell[1]
 
 
-def sampling_plan(lot_size, level, aql, severity="normal"):
-    """Single sampling plan for a lot (ISO 2859-1 Tables 1 and 2-A/2-B/2-C).
+def sampling_plan(lot_size, level, aql, severity="normal", scheme=DEFAULT_SCHEME):
+    """Single sampling plan for a lot (Table 1 and the master table of ``severity`` of ``scheme``).
 
-    The code letter of Table 1 is looked up, then the arrows of the master table for ``severity``
-    are followed to the first plan below (v) or above (^) them: the returned code letter, sample size
-    and Ac/Re are those of that plan. When its sample size equals or exceeds the lot size, every
-    item is inspected: ``sample_size`` is the lot size and Ac/Re stay those of the plan.
-    ``lot_size`` is a count of items (an integral float such as 500.0 is accepted).
+    The code letter of Table 1 is looked up, then the arrows of the master table are followed to the
+    first plan below (v) or above (^) them: the returned code letter, sample size and Ac/Re are those
+    of that plan. When its sample size equals or exceeds the lot size, every item is inspected
+    (footnote of the arrows of Tables 2-A to 2-C / II-A to II-C): ``sample_size`` is the lot size,
+    Ac/Re stay those of the plan and ``all_items`` is set.
+
+    A lot of 1 item is below Table 1's smallest lot (2 to 8 items) and below every sample size of the
+    master tables (2 and more): it takes the plan of Table 1's first row, and so its item is
+    inspected. ``lot_size`` is a count of items (an integral float such as 500.0 is accepted).
     """
-    letter = code_letter(lot_size, level)
+    check_scheme(scheme)
+    size = _whole_number(lot_size, "lot size", "lot_size", minimum=1)
+    letter = code_letter(max(size, tables.TABLE_1_SMALLEST_LOT), level)
     column = aql_index(aql)
     _check_severity(severity)
-    plan_letter, size, accept, reject = _resolve(severity, letter, column)
-    return SamplingPlan(plan_letter, min(size, int(lot_size)), accept, reject)
+    plan_letter, sample_size, accept, reject = _resolve(scheme, severity, letter, column)
+    if sample_size >= size:
+        return SamplingPlan(plan_letter, size, accept, reject, all_items=True)
+    return SamplingPlan(plan_letter, sample_size, accept, reject)
 
 
-def update_switching_score(score, plan, aql, nonconforming):
-    """The switching score after one more lot on original normal inspection (clause 9.3.3.2).
+def update_switching_score(score, plan, aql, nonconforming, scheme=ISO_2859_1_1999):
+    """The switching score after one more lot on original normal inspection (ISO 2859-1 9.3.3.2).
 
     Start at 0 when normal inspection starts. With the normal single sampling ``plan`` used for the
     lot (as returned by ``sampling_plan``) at ``aql``:
@@ -286,15 +279,27 @@ def update_switching_score(score, plan, aql, nonconforming):
     - Ac >= 2: add 3 if the lot would have been accepted had the AQL been one step tighter (the
       acceptance number one column to the left, same code letter, in Table 2-A), else reset to 0;
     - Ac 0 or 1: add 2 if the lot is accepted, else reset to 0.
+
+    ANSI/ASQ Z1.4-2008 has no switching score (its 8.3.3 counts accepted lots): refused for it.
     """
-    current = _whole_number(score, "switching score", minimum=0)
-    count = _whole_number(nonconforming, "number of nonconforming items", minimum=0)
+    check_scheme(scheme)
+    if scheme != ISO_2859_1_1999:
+        raise SamplingError(
+            "scheme",
+            f"{SCHEME_NAMES[scheme]} has no switching score (ISO 2859-1:1999 9.3.3.2 only).",
+            value=scheme,
+        )
+    current = _whole_number(score, "switching score", "score", minimum=0)
+    count = _whole_number(nonconforming, "number of nonconforming items", "count", minimum=0)
     column = aql_index(aql)
-    _size, cells = _MASTER_TABLES["normal"].get(plan.code_letter, (0, ()))
+    _size, cells = _NORMAL.get(plan.code_letter, (0, ()))
     if not cells or cells[column] != (plan.accept, plan.reject):
-        raise ValueError(
-            f"The switching score counts lots on normal inspection: {plan!r} is not a plan of "
-            f"Table 2-A (normal inspection) at AQL {aql!r}."
+        raise SamplingError(
+            "plan",
+            f"The switching score counts lots on normal inspection: {tuple(plan)!r} is not a plan of "
+            f"Table 2-A (normal inspection) at AQL {aql!r}.",
+            plan=tuple(plan),
+            aql=aql,
         )
     if plan.accept >= 2:
         # A plan with Ac >= 2 sits at least four cells right of its row's Ac 0, so the cell one
@@ -309,59 +314,91 @@ def _decision(result):
         return result
     if isinstance(result, bool):
         return LotDecision(accepted=result)
-    raise ValueError(f"A lot result must be True/False or a LotDecision, got {result!r}.")
+    raise SamplingError("result", f"A lot result must be True/False or a LotDecision, got {result!r}.")
 
 
 def next_severity(
     current,
     results,
     *,
+    scheme=DEFAULT_SCHEME,
     switching_score=0,
-    production_steady=True,
-    authority_approves=True,
+    production_steady=False,
+    authority_approves=False,
+    limit_numbers=False,
 ):
-    """The inspection severity for the next lot under the switching rules of ISO 2859-1 clause 9.3.
+    """The inspection severity for the next lot under the switching rules of ``scheme``.
 
     ``current`` is "normal", "tightened", "reduced" or "discontinued". ``results`` holds the lots
     inspected since the last switch, oldest first, on original inspection only (resubmitted lots are
     ignored): True (accepted), False (not accepted) or a ``LotDecision`` from ``SamplingPlan.judge``.
     The lots are replayed in order, so a longer history is handled as the lots came.
 
-    - normal -> tightened: 2 lots not accepted within 5 or fewer consecutive lots (9.3.1);
-    - tightened -> normal: 5 consecutive lots accepted (9.3.2);
+    Both schemes:
+
+    - normal -> tightened: 2 lots not accepted within 5 or fewer consecutive lots (ISO 9.3.1,
+      Z1.4 8.3.1);
+    - tightened -> normal: 5 consecutive lots accepted (ISO 9.3.2, Z1.4 8.3.2);
     - tightened -> "discontinued": the lots not accepted while on tightened inspection add up to 5
-      (9.4). Inspection resumes, on tightened inspection, only once the supplier has improved the
-      quality and the responsible authority agrees: the caller then starts again with "tightened";
-    - normal -> reduced (9.3.3.1): ``switching_score`` (kept with ``update_switching_score`` over the
-      lots on normal inspection) has reached 30, production is at a steady rate
-      (``production_steady``) and the responsible authority considers reduced inspection desirable
-      (``authority_approves``). Checked after the lots are replayed, if normal inspection is then in
-      effect and was so from the start;
-    - reduced -> normal (9.3.4): a lot not accepted, a lot accepted with a count between Ac and Re
-      (``LotDecision.reinstate_normal``), production irregular or delayed (``production_steady``
-      False) or other conditions warranting it (``authority_approves`` False).
+      (ISO 9.4, Z1.4 8.4). Inspection resumes, on tightened inspection, only once the supplier has
+      improved and the responsible authority agrees: the caller then starts again with "tightened".
+
+    Reduced inspection needs ``production_steady`` (ISO 9.3.3.1 b, Z1.4 8.3.3 c) and
+    ``authority_approves`` (ISO 9.3.3.1 c, Z1.4 8.3.3 d), both recorded by a person: they default to
+    False, and without either a reduced state returns to normal (ISO 9.3.4 b/c, Z1.4 8.3.4 c/d).
+
+    - ISO 2859-1:1999: normal -> reduced once ``switching_score`` (kept with
+      ``update_switching_score`` over the lots on normal inspection) has reached 30 (9.3.3.1 a),
+      checked after the lots are replayed if normal inspection is then in effect and was so from the
+      start; reduced -> normal on a lot not accepted (9.3.4 a).
+    - ANSI/ASQ Z1.4-2008: normal -> reduced once the last 10 lots since normal inspection started
+      were all accepted (8.3.3 a) and, when ``limit_numbers`` is set, their nonconforming items are
+      within Table VIII (8.3.3 b): that table is not available, so the switch is refused
+      (``SamplingError`` of kind "table"); reduced -> normal on a lot not accepted (8.3.4 a) or
+      accepted with Ac < d < Re (8.3.4 b).
     """
+    check_scheme(scheme)
     if current != DISCONTINUED:
         _check_severity(current)
     decisions = [_decision(result) for result in results]
-    score = _whole_number(switching_score, "switching score", minimum=0)
+    score = _whole_number(switching_score, "switching score", "score", minimum=0)
     state, since_switch, switched = current, [], False
     for decision in decisions:
         if state == DISCONTINUED:
             break
         since_switch.append(decision)
-        new_state = _after_lot(state, since_switch)
+        new_state = _after_lot(scheme, state, since_switch)
         if new_state != state:
             state, since_switch, switched = new_state, [], True
-    conditions_met = production_steady and authority_approves
+    conditions_met = bool(production_steady) and bool(authority_approves)
     if state == "reduced" and not conditions_met:
         return "normal"
-    if state == "normal" and not switched and conditions_met and score >= REDUCED_SWITCHING_SCORE:
+    if state == "normal" and conditions_met and _reduced_allowed(scheme, since_switch, switched, score):
+        if scheme == Z14_2008 and limit_numbers:
+            _refuse_limit_numbers()
         return "reduced"
     return state
 
 
-def _after_lot(state, lots):
+def _reduced_allowed(scheme, since_switch, switched, score):
+    if scheme == ISO_2859_1_1999:
+        return not switched and score >= REDUCED_SWITCHING_SCORE
+    recent = since_switch[-Z14_REDUCED_AFTER_ACCEPTED:]
+    return len(recent) == Z14_REDUCED_AFTER_ACCEPTED and all(lot.accepted for lot in recent)
+
+
+def _refuse_limit_numbers():
+    if tables.TABLE_VIII is None:
+        raise SamplingError(
+            "table",
+            "ANSI/ASQ Z1.4-2008 8.3.3 b) needs the limit numbers of Table VIII, which are not available: "
+            "reduced inspection cannot be instituted with limit numbers.",
+            table="ANSI/ASQ Z1.4-2008 Table VIII",
+        )
+    raise AssertionError("Table VIII is shipped but not wired")  # pragma: no cover
+
+
+def _after_lot(scheme, state, lots):
     """The state after the last of ``lots`` (the lots since the last switch, oldest first)."""
     last = lots[-1]
     if state == "normal":
@@ -374,6 +411,11 @@ def _after_lot(state, lots):
         recent = lots[-_NORMAL_AFTER_ACCEPTED:]
         if len(recent) == _NORMAL_AFTER_ACCEPTED and all(lot.accepted for lot in recent):
             return "normal"
-    elif state == "reduced" and (not last.accepted or last.reinstate_normal):
-        return "normal"
+    elif state == "reduced":
+        if not last.accepted:
+            return "normal"
+        # Z1.4 8.3.4 b: accepted under the Table II-C footnote. ISO 2859-1:1999 has no such rule
+        # (its reduced plans have Re = Ac + 1): an accepted lot keeps reduced inspection.
+        if scheme == Z14_2008 and last.reinstate_normal:
+            return "normal"
     return state

@@ -66,6 +66,10 @@ class TestCapa(MdCapaCase):
         ]
         capa.action_implement()
         self.assertEqual(capa.state, "implementation")
+        # the next step in implementation: the open actions, not only a signature
+        next_step = capa.action_view_open_actions()
+        self.assertEqual(self.env["md.quality.capa.action"].search(next_step["domain"]), capa.action_ids)
+        self.assertEqual(capa.open_action_count, 1)
 
     def test_fishbone_root_cause_category(self):
         capa = self.new_capa()

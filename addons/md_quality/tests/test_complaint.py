@@ -121,14 +121,61 @@ class TestComplaintDeadlines(MdComplaintCase):
         complaint.public_health_threat = True
         self.assertEqual(complaint.eu_deadline, datetime(2026, 3, 4, 9, 0))
 
-    def test_nmpa_20_7_days_and_12_hours(self):
-        # NMPA/NHC Order No. 1 (2018) Art. 25; group events 12 hours
+    def test_nmpa_20_7_days_order_1_art_25(self):
+        # 医疗器械不良事件监测和再评价管理办法 (SAMR/NHC Order No. 1, 2018) Art. 25
         complaint = self.new_complaint(nmpa_reportable=True, serious_injury=True)
         self.assertEqual(complaint.nmpa_deadline, datetime(2026, 3, 22, 9, 0))
         complaint.death = True
         self.assertEqual(complaint.nmpa_deadline, datetime(2026, 3, 9, 9, 0))
-        complaint.group_event = True
+        self.assertFalse(complaint.nmpa_group_individual_deadline or complaint.nmpa_group_followup_deadline)
+
+    def test_nmpa_group_event_12_hours_24_hours_7_days_order_1_chapter_3_section_3(self):
+        """Order No. 1, Chapter III Section 3 (群体医疗器械不良事件): 12 hours by telephone or fax,
+        each event as an individual report within 24 hours, the holder's investigation and
+        self-inspection report within 7 days; all three are due before closing."""
+        complaint = self.new_complaint(
+            nmpa_reportable=True, death=True, group_event=True, decision_rationale="Cluster of 3 deaths."
+        )
         self.assertEqual(complaint.nmpa_deadline, datetime(2026, 3, 2, 21, 0))
+        self.assertEqual(complaint.nmpa_group_individual_deadline, datetime(2026, 3, 3, 9, 0))
+        self.assertEqual(complaint.nmpa_group_followup_deadline, datetime(2026, 3, 9, 9, 0))
+        self.assertEqual(complaint.next_deadline, complaint.nmpa_deadline)
+        complaint.nmpa_report_date = AWARE + timedelta(hours=6)
+        self.assertEqual(complaint.next_deadline, complaint.nmpa_group_individual_deadline)
+        self.assertTrue(complaint.nmpa_group_overdue, "2 March 2026 is past")
+        Complaint = self.env["md.quality.complaint"]
+        self.assertIn(complaint, Complaint.search([("nmpa_group_overdue", "=", True)]))
+        self.assertIn(complaint, Complaint.search([("report_overdue", "=", True)]))
+        self.sign(complaint, "approved")
+        complaint.investigation_summary = "Batch of tubing with a cracked connector."
+        with self.assertRaisesRegex(UserError, "individual reports"):
+            self.sign(complaint, "closed")
+        complaint.write(
+            {
+                "nmpa_group_individual_date": AWARE + timedelta(hours=20),
+                "nmpa_group_followup_date": AWARE + timedelta(days=5),
+            }
+        )
+        self.assertFalse(complaint.nmpa_group_overdue)
+        self.assertFalse(complaint.next_deadline)
+        self.sign(complaint, "closed")
+        self.assertEqual(complaint.state, "closed")
+
+    def test_nmpa_event_abroad_30_days_order_1_art_27(self):
+        complaint = self.new_complaint(nmpa_reportable=True, death=True, event_abroad=True)
+        self.assertEqual(complaint.nmpa_deadline, datetime(2026, 4, 1, 9, 0))
+        complaint.group_event = True
+        self.assertEqual(complaint.nmpa_deadline, datetime(2026, 4, 1, 9, 0), "abroad: Art. 27 applies")
+        self.assertFalse(
+            complaint.nmpa_group_individual_deadline, "the group reports are for events in China"
+        )
+
+    def test_fda_5_work_days_on_written_request_803_53_b(self):
+        complaint = self.new_complaint(fda_reportable=True)
+        self.assertEqual(complaint.fda_deadline, datetime(2026, 4, 1, 9, 0))
+        complaint.write({"fda_written_request": True, "fda_written_request_ref": "FDA letter 2026-02-10"})
+        self.assertEqual(complaint.fda_deadline, datetime(2026, 3, 9, 9, 0))
+        self.assertIn("fda_written_request", complaint._md_signed_fields, "part of the signed decision")
 
     def test_next_deadline_is_earliest_unfiled(self):
         complaint = self.new_complaint(

@@ -301,7 +301,7 @@ class TestInspectionCapability(InspectionCase):
         self.assertEqual(len(measurements), 12, "one row per value")
         self.assertEqual(set(measurements.mapped("product_id")), {self.tubing})
         action = self.length.action_open_control_chart()
-        self.assertEqual(action["domain"], [("test_item_id", "=", self.length.id)])
+        self.assertEqual(action["domain"], [("test_item_id", "=", self.length.id), ("measured", "=", True)])
 
     def test_one_sided_limit_uses_its_side(self):
         item = self.item(self.iqc_plan, "Tensile strength", lower=10.0, has_upper_limit=False)
@@ -335,8 +335,13 @@ class TestInspectionReleaseBlockers(InspectionCase):
         plan = self.plan(self.subassembly, "final", sampling_method="full", required_for_release=True)
         self.item(plan, "Leak test", test_type="check")
         lot = self.env["stock.lot"].create({"name": "DRIP-NOFQC", "product_id": self.subassembly.id})
+        # No inspection at all: the message names the action that creates it (the DHR's button).
         self.assertEqual(
-            self.blockers(lot)[lot.id], [f"No passed inspection of the required plan {plan.name}."]
+            self.blockers(lot)[lot.id],
+            [
+                f'No final inspection of the required plan {plan.name} yet: use "Create Final Inspection" '
+                "on the device history record."
+            ],
         )
         plan.required_for_release = False
         self.assertEqual(self.blockers(lot)[lot.id], [])

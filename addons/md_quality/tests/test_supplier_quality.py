@@ -103,10 +103,22 @@ class TestSupplierPurchaseGate(MdSupplierQualityCase):
         # Checked on its own: md_regulatory's GSP gates also refuse this unqualified device.
         device = self.env["product.product"].create({"name": "Sterile catheter", "md_is_device": True})
         order = self.new_order(device)
-        with self.assertRaisesRegex(UserError, "Sterile catheter"):
-            order._md_check_approved_suppliers()
+        self.assertIn("Sterile catheter", order._md_approved_supplier_violations()[0]["message"])
         self.approve(self.new_approval(product=device))
-        self.assertEqual(order._md_check_approved_suppliers(), {})
+        self.assertEqual(order._md_approved_supplier_violations(), [])
+
+    def test_every_reason_at_once_on_every_path(self):
+        """The approved supplier list and the GSP gates refuse together, by the business method
+        and by a plain write of the state alike."""
+        device = self.env["product.product"].create({"name": "Sterile catheter", "md_is_device": True})
+        order = self.new_order(device)
+        for confirm in (order.button_confirm, lambda: order.write({"state": "purchase"})):
+            with self.assertRaises(UserError) as refusal:
+                confirm()
+            message = str(refusal.exception)
+            self.assertIn("approved supplier list", message)
+            self.assertIn("Regulatory Override", message, "the GSP first-time approval refusal is there too")
+        self.assertIn(order.state, ("draft", "sent"))
 
     def test_pending_and_disqualified_refused(self):
         approval = self.new_approval()
