@@ -101,3 +101,38 @@ def test_inspector_opens_a_nonconformance(login_as, complaint):
     ncr = read(inspector, complaint, ["ncr_id"])["ncr_id"]
     assert ncr
     assert inspector("md.quality.ncr", "read", [ncr[0]], ["source"])[0]["source"] == "complaint"
+
+
+def test_nmpa_group_event_and_event_abroad_deadlines(login_as, admin):
+    """NMPA Order No. 1: a group event 12 hours, its individual reports 24 hours and the holder's
+    report 7 days (Chapter III Section 3); an event abroad 30 days (Art. 27). FDA 803.53(b): 5 work
+    days on a written request."""
+    product_id = admin(
+        "product.product", "create", {"name": f"Pump {uuid.uuid4().hex[:6]}", "tracking": "lot"}
+    )
+    intake = login_as("rpc_cmp_intake", MD_USER)
+    values = {
+        "title": "Cluster of occlusions",
+        "description": "Three patients under-infused the same day.",
+        "product_id": product_id,
+        "awareness_date": "2026-03-02 09:00:00",
+        "nmpa_reportable": True,
+        "serious_injury": True,
+        "group_event": True,
+    }
+    group_id = intake("md.quality.complaint", "create", values)
+    fields = ["nmpa_deadline", "nmpa_group_individual_deadline", "nmpa_group_followup_deadline"]
+    assert read(intake, group_id, fields) == {
+        "id": group_id,
+        "nmpa_deadline": "2026-03-02 21:00:00",
+        "nmpa_group_individual_deadline": "2026-03-03 09:00:00",
+        "nmpa_group_followup_deadline": "2026-03-09 09:00:00",
+    }
+    abroad_id = intake("md.quality.complaint", "create", dict(values, event_abroad=True))
+    assert read(intake, abroad_id, ["nmpa_deadline"])["nmpa_deadline"] == "2026-04-01 09:00:00"
+    fda_id = intake(
+        "md.quality.complaint",
+        "create",
+        dict(values, group_event=False, nmpa_reportable=False, fda_reportable=True, fda_written_request=True),
+    )
+    assert read(intake, fda_id, ["fda_deadline"])["fda_deadline"] == "2026-03-09 09:00:00"
