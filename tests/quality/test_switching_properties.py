@@ -25,6 +25,7 @@ from sampling import (
     sampling_plan,
     update_switching_score,
 )
+from test_iso2859 import SAMPLE_SIZES
 from test_sampling_tables import GB, LOT_RANGES, Z14, _gb_plans, _z14_plans
 
 BOUNDED = settings(max_examples=200, deadline=None)
@@ -38,13 +39,27 @@ PUBLISHED = {
 TABLE_1 = {Z14_2008: Z14["table_I"], ISO_2859_1_1999: GB["table_1"]}
 
 
-def naive_plan(scheme, lot_size, level, aql, severity):
-    """(n, Ac, Re) straight from the published tables; None for the refused ISO 2-B cell A/10."""
-    letter = None
+def naive_letter(scheme, lot_size, level):
+    """The sample size code letter of Table 1, by a plain scan of the lot size ranges."""
     for (smallest, largest), (_range, *letters) in zip(LOT_RANGES, TABLE_1[scheme], strict=True):
         if smallest <= max(lot_size, 2) <= largest or (largest == LOT_RANGES[-1][1] and lot_size > largest):
-            letter = letters[LEVELS.index(level)]
-            break
+            return letters[LEVELS.index(level)]
+    return None
+
+
+def naive_tighter_accept(lot_size, level, aql):
+    """ISO 2859-1:1999 9.3.3.2 a): the acceptance number one AQL step tighter, for the sample
+    actually drawn (the code letter the arrows of Table 2-A led to)."""
+    table = PUBLISHED[ISO_2859_1_1999]["normal"]
+    column = AQLS.index(aql)
+    n, _accept, _reject = table[naive_letter(ISO_2859_1_1999, lot_size, level), AQL_LABELS[column]]
+    drawn = next(letter for letter, size in SAMPLE_SIZES.items() if size == n)
+    return table[drawn, AQL_LABELS[column - 1]][1]
+
+
+def naive_plan(scheme, lot_size, level, aql, severity):
+    """(n, Ac, Re) straight from the published tables; None for the refused ISO 2-B cell A/10."""
+    letter = naive_letter(scheme, lot_size, level)
     label = AQL_LABELS[AQLS.index(aql)]
     if (scheme, severity, letter, label) == (ISO_2859_1_1999, "tightened", "A", "10"):
         return None
@@ -178,8 +193,7 @@ def naive_lots(scheme, lots, level, aql, seen):
         count = round(fraction * n)
         if scheme == ISO_2859_1_1999:
             _n, normal_accept, _re = naive_plan(scheme, lot_size, level, aql, "normal")
-            tighter = AQLS[AQLS.index(aql) - 1] if normal_accept >= 2 else aql
-            _n, tighter_accept, _re = naive_plan(scheme, lot_size, level, tighter, "normal")
+            tighter_accept = naive_tighter_accept(lot_size, level, aql) if normal_accept >= 2 else None
             rows.append((count, normal_accept, tighter_accept, accept))
         else:
             rows.append((count, accept, reject))

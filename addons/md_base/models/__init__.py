@@ -4,6 +4,7 @@ from . import md_signature
 from . import md_signature_failure
 from . import md_signature_lockout
 from . import md_signable_mixin
+from . import md_signed_configuration_mixin
 from . import md_retention_policy
 from . import md_retention_mixin
 from . import md_workflow_mixin

@@ -51,6 +51,9 @@ from odoo.tools import SQL
 from .local_time import local_time_label
 from .module_data import module_data_uninstalling
 
+# The context key that gives the audit trail the reason for a change (EU GMP Annex 11 §9).
+REASON_CONTEXT_KEY = "md_audit_reason"
+
 _logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64

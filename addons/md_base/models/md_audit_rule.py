@@ -8,17 +8,16 @@ model of a later addon is covered by adding a rule.
 """
 
 import ast
-import contextvars
 
 from lxml import etree
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, frozendict
 
+from .md_audit_entry import REASON_CONTEXT_KEY
 from .module_data import module_data_uninstalling
 
-REASON_CONTEXT_KEY = "md_audit_reason"
 # Bookkeeping fields: their changes are not regulated content.
 SKIPPED_FIELDS = {
     "id",
@@ -30,11 +29,6 @@ SKIPPED_FIELDS = {
     "__last_update",
 }
 SKIPPED_PREFIXES = ("message_", "activity_", "website_message", "rating_")
-# The meaning a Security Manager signs a narrowed audit configuration with.
-APPROVED = "approved"
-SECURITY_MANAGER = "md_base.group_md_security_manager"
-# Set only by _md_change_signed: an RPC caller cannot set a context variable.
-_SIGNED_CHANGE = contextvars.ContextVar("md_audit_rule_signed_change", default=False)
 
 
 # The wrappers sit in the registry class itself and reach the implementation below them through
@@ -99,7 +93,8 @@ class MdAuditRule(models.Model):
 
     _name = "md.audit.rule"
     _description = "Audit Trail Rule"
-    _inherit = ["md.signable.mixin"]
+    _inherit = ["md.signed.configuration.mixin"]
+    _md_change_wizard = "md.audit.rule.change"
     _order = "model_name"
     _rec_name = "model_name"
 
@@ -194,19 +189,7 @@ class MdAuditRule(models.Model):
         return rules
 
     def write(self, vals):
-        before = {rule.id: rule._md_scope() for rule in self}
         result = super().write(vals)
-        if not _SIGNED_CHANGE.get():
-            narrowed = self.filtered(lambda rule: rule._md_narrower_than(before[rule.id]))
-            if narrowed:
-                raise UserError(
-                    self.env._(
-                        "Narrowing or switching off the audit trail of %(models)s hides changes from it: "
-                        "only a Security Manager can, with an electronic signature and a reason "
-                        "(Change Audit Rule).",
-                        models=", ".join(narrowed.mapped("model_name")),
-                    )
-                )
         self._md_rules_changed()
         return result
 
@@ -232,7 +215,7 @@ class MdAuditRule(models.Model):
             "domain": (self.record_domain or "").strip(),
         }
 
-    def _md_narrower_than(self, old):
+    def _md_weaker_than(self, old):
         """Whether this rule now records less than ``old`` (a _md_scope)."""
         new = self._md_scope()
         fields_narrowed = bool(new["fields"]) and not (old["fields"] and new["fields"] >= old["fields"])
@@ -245,34 +228,19 @@ class MdAuditRule(models.Model):
             or (bool(new["domain"]) and new["domain"] != old["domain"])
         )
 
-    def _md_change_signed(self, vals, password, reason, login=None):
-        """Apply a change of this rule as a Security Manager and sign it with its reason."""
-        self.ensure_one()
-        if not self.env.user.has_group(SECURITY_MANAGER):
-            raise AccessError(
-                self.env._("Only a Security Manager can narrow or switch off the audit trail of a model.")
-            )
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(self.env._("Give the reason for changing the audit rule."))
-        token = _SIGNED_CHANGE.set(True)
-        try:
-            self.with_context(**{REASON_CONTEXT_KEY: reason}).write(vals)
-        finally:
-            _SIGNED_CHANGE.reset(token)
-        self.md_sign(APPROVED, password, reason, login=login)
-        return True
+    def _md_weakened_message(self):
+        return self.env._(
+            "Narrowing or switching off the audit trail of %(models)s hides changes from it: "
+            "only a Security Manager can, with an electronic signature and a reason "
+            "(Change Audit Rule).",
+            models=", ".join(self.mapped("model_name")),
+        )
 
-    def action_md_change(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Change Audit Rule"),
-            "res_model": "md.audit.rule.change",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_rule_id": self.id},
-        }
+    def _md_change_refused_message(self):
+        return self.env._("Only a Security Manager can narrow or switch off the audit trail of a model.")
+
+    def _md_reason_missing_message(self):
+        return self.env._("Give the reason for changing the audit rule.")
 
     def _md_rules_changed(self):
         self.env.registry.clear_cache()  # rule configuration, in every worker

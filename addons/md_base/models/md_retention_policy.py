@@ -33,14 +33,13 @@ EU GMP Annex 11 §10). Policies are never deleted.
 """
 
 import ast
-import contextvars
 from collections import defaultdict
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -61,13 +60,6 @@ SCOPE_FIELDS = (
     "life_years_field",
     "permanent_domain",
 )
-# As for the audit rules (md_audit_rule.py): the meaning a Security Manager signs a shortened policy
-# with, and the context key that gives the audit trail the reason for change.
-APPROVED = "approved"
-SECURITY_MANAGER = "md_base.group_md_security_manager"
-REASON_CONTEXT_KEY = "md_audit_reason"
-# Set only by _md_change_signed: an RPC caller cannot set a context variable.
-_SIGNED_CHANGE = contextvars.ContextVar("md_retention_policy_signed_change", default=False)
 
 
 def _as_date(value):
@@ -82,7 +74,8 @@ def _add_years(day, years):
 class MdRetentionPolicy(models.Model):
     _name = "md.retention.policy"
     _description = "Records Retention Policy"
-    _inherit = ["md.signable.mixin"]
+    _inherit = ["md.signed.configuration.mixin"]
+    _md_change_wizard = "md.retention.policy.change"
     _order = "model_name, company_id, id"
 
     _md_signed_fields = ["name", "legal_basis", *SCOPE_FIELDS]
@@ -228,19 +221,7 @@ class MdRetentionPolicy(models.Model):
         return policies
 
     def write(self, vals):
-        before = {policy.id: policy._md_scope() for policy in self}
         result = super().write(vals)
-        if not _SIGNED_CHANGE.get():
-            shortened = self.filtered(lambda policy: policy._md_shorter_than(before[policy.id]))
-            if shortened:
-                raise UserError(
-                    self.env._(
-                        "Shortening or switching off the retention policy %(policies)s would let records be "
-                        "deleted sooner: only a Security Manager can, with an electronic signature and a "
-                        "reason (Change Retention Policy).",
-                        policies=", ".join(shortened.mapped("name")),
-                    )
-                )
         self._md_policies_changed()
         return result
 
@@ -269,7 +250,7 @@ class MdRetentionPolicy(models.Model):
             "permanent_domain": (self.permanent_domain or "").strip(),
         }
 
-    def _md_shorter_than(self, old):
+    def _md_weaker_than(self, old):
         """Whether records may now be deleted sooner than under ``old`` (a _md_scope): moved to another
         model or company, switched off, fewer years, another start date, a narrower scope, or a life or
         permanence condition removed or changed. Adding a life path or a permanent domain, or clearing
@@ -287,34 +268,19 @@ class MdRetentionPolicy(models.Model):
             or (bool(old["permanent_domain"]) and new["permanent_domain"] != old["permanent_domain"])
         )
 
-    def _md_change_signed(self, vals, password, reason, login=None):
-        """Apply a change of this policy as a Security Manager and sign it with its reason."""
-        self.ensure_one()
-        if not self.env.user.has_group(SECURITY_MANAGER):
-            raise AccessError(
-                self.env._("Only a Security Manager can shorten or switch off a records retention policy.")
-            )
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(self.env._("Give the reason for changing the retention policy."))
-        token = _SIGNED_CHANGE.set(True)
-        try:
-            self.with_context(**{REASON_CONTEXT_KEY: reason}).write(vals)
-        finally:
-            _SIGNED_CHANGE.reset(token)
-        self.md_sign(APPROVED, password, reason, login=login)
-        return True
+    def _md_weakened_message(self):
+        return self.env._(
+            "Shortening or switching off the retention policy %(policies)s would let records be "
+            "deleted sooner: only a Security Manager can, with an electronic signature and a "
+            "reason (Change Retention Policy).",
+            policies=", ".join(self.mapped("name")),
+        )
 
-    def action_md_change(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Change Retention Policy"),
-            "res_model": "md.retention.policy.change",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_policy_id": self.id},
-        }
+    def _md_change_refused_message(self):
+        return self.env._("Only a Security Manager can shorten or switch off a records retention policy.")
+
+    def _md_reason_missing_message(self):
+        return self.env._("Give the reason for changing the retention policy.")
 
     def _md_policies_changed(self):
         self.flush_model()

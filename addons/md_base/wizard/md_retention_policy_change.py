@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 # What the dialog changes on the policy, with the policy's field of the same name.
 POLICY_FIELDS = (
@@ -18,7 +18,10 @@ class MdRetentionPolicyChange(models.TransientModel):
     the new configuration, the reason and the signer's credentials in one step."""
 
     _name = "md.retention.policy.change"
+    _inherit = ["md.signed.change.mixin"]
     _description = "Change Retention Policy"
+    _md_target_field = "policy_id"
+    _md_changed_fields = POLICY_FIELDS
 
     policy_id = fields.Many2one("md.retention.policy", required=True, readonly=True, ondelete="cascade")
     model_name = fields.Char(related="policy_id.model_name")
@@ -29,33 +32,3 @@ class MdRetentionPolicyChange(models.TransientModel):
     years_without_start = fields.Integer(string="Years Without a Start Date")
     life_years_field = fields.Char(string="Expected Life (Years) From")
     permanent_domain = fields.Char(string="Kept Permanently When")
-    reason = fields.Text(string="Reason for the Change", required=True)
-    login_required = fields.Boolean(readonly=True)
-    login = fields.Char()
-    password = fields.Char()
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        values["login_required"] = self.env["md.signature"]._md_login_required()
-        return {**self._md_policy_values(values.get("policy_id")), **values}
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # What the change does not name stays as the policy has it.
-        return super().create(
-            [{**self._md_policy_values(vals.get("policy_id")), **vals} for vals in vals_list]
-        )
-
-    @api.model
-    def _md_policy_values(self, policy_id):
-        policy = self.env["md.retention.policy"].browse(policy_id).exists()
-        return {name: policy[name] for name in POLICY_FIELDS} if policy else {}
-
-    def action_apply(self):
-        self.ensure_one()
-        vals = {name: self[name] for name in POLICY_FIELDS}
-        login = (self.login or "").strip() or None
-        password, self.password = self.password, False
-        self.policy_id._md_change_signed(vals, password, self.reason, login=login)
-        return {"type": "ir.actions.act_window_close"}
