@@ -41,8 +41,11 @@ KEPT_IN_LATIN = {
     "datamatrix", "code", "novo", "idcode", "iia", "iib", "cpk", "ppk",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z]{3,}")
-# URLs, e-mail addresses, codes with digits or punctuation, placeholders and quoted code examples.
-URL_OR_CODE = re.compile(r"(https?://\S+|\S+@\S+|\b\S*[\d_./-]\S*\b|%\(\w+\)s|%s|'[^']*'|\"[^\"]*\")")
+# URLs, e-mail addresses, codes with digits or punctuation, placeholders, quoted code examples and
+# domain examples ([('field', '=', True)]).
+URL_OR_CODE = re.compile(
+    r"(https?://\S+|\S+@\S+|\b\S*[\d_./-]\S*\b|%\(\w+\)s|%s|'[^']*'|\"[^\"]*\"|\[\(.*?\)\])"
+)
 OUR_MODULES = ("md_base", "md_udi_trace", "md_regulatory", "md_quality")
 
 
