@@ -49,8 +49,11 @@ class MrpBom(models.Model):
         self._md_check_not_under_approval()
 
 
-class MrpBomLine(models.Model):
-    _inherit = "mrp.bom.line"
+class MdQualityBomPartMixin(models.AbstractModel):
+    """A part of a BoM's content (its lines, its operations): locked with the BoM it belongs to."""
+
+    _name = "md.quality.bom.part.mixin"
+    _description = "Part of a BoM's Content"
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -67,23 +70,13 @@ class MrpBomLine(models.Model):
         if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
             return
         self.bom_id._md_check_not_under_approval()
+
+
+class MrpBomLine(models.Model):
+    _name = "mrp.bom.line"
+    _inherit = ["mrp.bom.line", "md.quality.bom.part.mixin"]
 
 
 class MrpRoutingWorkcenter(models.Model):
-    _inherit = "mrp.routing.workcenter"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        boms = self.env["mrp.bom"].browse({vals["bom_id"] for vals in vals_list if vals.get("bom_id")})
-        boms._md_check_not_under_approval()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.bom_id._md_check_not_under_approval()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=True)
-    def _md_unlink_except_under_approval(self):
-        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
-            return
-        self.bom_id._md_check_not_under_approval()
+    _name = "mrp.routing.workcenter"
+    _inherit = ["mrp.routing.workcenter", "md.quality.bom.part.mixin"]

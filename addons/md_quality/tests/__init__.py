@@ -19,3 +19,6 @@ from . import test_inspection_entry
 from . import test_dhr_final_inspection
 from . import test_inspection_phone_tour
 from . import test_trial_run_journeys
+from . import test_trial_run_journey_sqe
+from . import test_trial_run_journey_arrival
+from . import test_trial_run_journey_exception

@@ -559,10 +559,14 @@ class MdScan(models.AbstractModel):
                     """SELECT COALESCE(lot.name, ml.lot_name) FROM stock_move_line ml
                          LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
                         WHERE ml.move_id = ANY(%(moves)s)
-                          AND ((ml.lot_id = ANY(%(lots)s) AND ml.picked) OR ml.lot_name = ANY(%(names)s))
+                          AND ((ml.lot_id = ANY(%(lots)s) AND ml.picked)
+                               OR (ml.product_id, ml.lot_name) IN (
+                                   SELECT * FROM unnest(%(products)s::int[], %(names)s::varchar[])))
                         LIMIT 1""",
                     moves=moves.ids,
                     lots=[lot.id for _item, lot in serials if lot],
+                    # a serial number is unique per product: another product's lot may share it
+                    products=[item.product.id for item, _lot in serials],
                     names=[item.lot_name for item, _lot in serials],
                 )
             )

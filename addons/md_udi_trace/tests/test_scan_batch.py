@@ -91,6 +91,13 @@ class TestScanBatch(ScanCase):
                 self.receipt, [self.udi(self.stent_di, serial="NEW"), self.udi(self.stent_di, serial="ONCE")]
             )
 
+    def test_serial_named_like_another_products_lot_accepted(self):
+        """A serial number is unique per product (ISO 13485 7.5.9): another product's lot of the
+        same name on the operation is not a second scan of it."""
+        self.scan(self.receipt, self.udi(self.catheter_di, lot="SAME"))
+        self.batch(self.receipt, [self.udi(self.stent_di, serial="SAME")])
+        self.assertEqual(self.lines(self.receipt, self.stent).lot_id.name, "SAME")
+
     def test_serial_in_stock_refused(self):
         lot = self.lot(self.stent, "INSTOCK")
         self.env["stock.quant"]._update_available_quantity(self.stent, self.stock, 1, lot_id=lot)
