@@ -309,7 +309,8 @@ class MdRecall(models.Model):
         hhe = self.hhe_id.sudo()
         communications = self._md_report_communications()
         listed = {row["customer"] for row in self._md_report_consignees()}
-        others = [row for row in communications if row["recipient"] not in listed]
+        others = [row["recipient"] for row in communications if row["recipient"] not in listed]
+        others_note = self.env._("; other recipients: %s", ", ".join(others)) if others else ""
         return [
             ("c1_report_number", "(c)(1) Report number", self._md_fda_806_report_number()),
             (
@@ -403,9 +404,7 @@ class MdRecall(models.Model):
                 self.env._(
                     "%(count)s communications, see the Communications table%(others)s",
                     count=len(communications),
-                    others=f"; other recipients: {', '.join(row['recipient'] for row in others)}"
-                    if others
-                    else "",
+                    others=others_note,
                 )
                 if communications
                 else False,
