@@ -1,4 +1,4 @@
-"""md.udi.parse over XML-RPC and JSON-RPC, as a scanner integration calls it (architecture.md contracts).
+"""md.udi.parse over XML-RPC and JSON-RPC, as a scanner integration calls it (a stable RPC contract).
 
 XML 1.0 cannot carry ASCII 29, so XML-RPC callers send the documented ``<GS>`` substitute or the
 parenthesised form; JSON-RPC carries ASCII 29 as is. Any internal user (group_md_user) may parse.

@@ -1,4 +1,5 @@
-"""GS1 UDI label data (regulatory.md section 1; GS1 General Specifications).
+"""GS1 UDI label data (GS1 General Specifications: Application Identifiers and human readable
+interpretation; UDI on the label: 21 CFR 801.20, EU MDR Annex VI Part C).
 
 One ordered list of (AI, value) pairs gives every printed form: the element string a
 scanner transmits, the HRI under the symbol, the bracketed input zint encodes and the

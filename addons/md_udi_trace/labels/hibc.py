@@ -1,4 +1,4 @@
-"""HIBC LIC label data (ANSI/HIBC 2.6; regulatory.md section 2).
+"""HIBC LIC label data (ANSI/HIBC 2.6).
 
 The DI is stored as LIC + PCN + unit of measure (no '+', no check character). The secondary
 data uses ``$$3YYMMDD`` for an expiry date, ``$``/``$+`` without one, ``/S`` for a serial

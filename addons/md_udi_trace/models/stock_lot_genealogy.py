@@ -57,7 +57,7 @@ class StockLot(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # XML-RPC contract (architecture.md): md_trace, md_recall_scope
+    # Public RPC contract kept stable for integrators: md_trace, md_recall_scope
     # ------------------------------------------------------------------
     def md_trace(self, direction):
         """``[{lot_id, product_id, level}]`` of every lot/serial reached from these

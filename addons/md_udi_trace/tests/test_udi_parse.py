@@ -20,7 +20,7 @@ CONTRACT_KEYS = {
 
 @tagged("post_install", "-at_install")
 class TestUdiParse(TransactionCase):
-    """The md.udi.parse contract for scanners and integrators (architecture.md, RPC contracts)."""
+    """The md.udi.parse contract for scanners and integrators (a public RPC contract kept stable)."""
 
     @classmethod
     def setUpClass(cls):
