@@ -49,6 +49,7 @@
         "data/md_quality_supplier_change_data.xml",
         "views/md_quality_supplier_change_views.xml",
         "views/md_quality_dashboard_views.xml",
+        "views/md_env_excursion_views.xml",
         "data/md_quality_audit_data.xml",
         "data/md_quality_retention_data.xml",
     ],

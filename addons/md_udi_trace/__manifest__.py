@@ -22,6 +22,7 @@
         "security/md_scan_security.xml",
         "security/md_lot_hold_security.xml",
         "security/md_label_security.xml",
+        "security/md_env_security.xml",
         "views/md_menus.xml",
         "views/product_views.xml",
         "views/product_retention_views.xml",
@@ -42,8 +43,10 @@
         "views/md_label_log_views.xml",
         "wizard/md_label_print_views.xml",
         "views/res_config_settings_views.xml",
+        "views/md_env_views.xml",
         "data/md_udi_trace_audit_data.xml",
         "data/md_udi_trace_retention_data.xml",
+        "data/md_env_data.xml",
     ],
     "demo": [
         "demo/md_device_demo.xml",

@@ -15,6 +15,7 @@ SOURCES = [
     ("audit", "Internal Audit"),
     ("supplier", "Supplier"),
     ("customer_return", "Customer Return"),
+    ("storage", "Storage Conditions"),
 ]
 
 # Cause categories (the "6M" of a cause-and-effect analysis) for the pivot/graph views.

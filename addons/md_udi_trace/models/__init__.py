@@ -23,3 +23,7 @@ from . import md_audit_rule
 from . import md_label_log
 from . import stock_lot_demo
 from . import res_users_demo
+from . import md_env_place
+from . import md_env_logger
+from . import md_env_reading
+from . import md_env_excursion

@@ -370,3 +370,57 @@ def movements(cr, lot_ids, company_ids=None):
             company_filter,
         ),
     )
+
+
+def lots_in_location(cr, location_id, start, end, company_ids=None, product_ids=None):
+    """``[(lot_id, quantity)]``: the lots that were in a location (or one inside it) at some
+    instant between ``start`` and ``end``, with the most of each that was there then.
+
+    Read from the done move lines in one statement: a lot's balance in the location is the
+    running sum of its moves into it minus its moves out of it (moves inside it do not count).
+    A lot was there if its balance just before ``start`` was positive, or became positive
+    after a move between ``start`` and ``end`` (a storage excursion's affected product,
+    ISO 13485:2016 7.5.11 preservation; 8.3 nonconforming product).
+    """
+    company_filter = SQL("TRUE") if company_ids is None else SQL("ml.company_id = ANY(%s)", list(company_ids))
+    product_filter = SQL("TRUE") if product_ids is None else SQL("ml.product_id = ANY(%s)", list(product_ids))
+    return _fetch(
+        cr,
+        SQL(
+            """
+            WITH place AS MATERIALIZED (
+                SELECT id FROM stock_location
+                 WHERE parent_path LIKE (SELECT parent_path FROM stock_location WHERE id = %(location)s) || %(any)s
+            ),
+            moves AS (
+                SELECT ml.lot_id, ml.date, ml.id,
+                       ((ml.location_dest_id IN (SELECT id FROM place))::int
+                        - (ml.location_id IN (SELECT id FROM place))::int) * ml.quantity_product_uom::float8 AS delta
+                  FROM stock_move_line ml
+                 WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL AND ml.date <= %(end)s
+                   AND (ml.location_id IN (SELECT id FROM place) OR ml.location_dest_id IN (SELECT id FROM place))
+                   AND %(company)s AND %(product)s
+            ),
+            balances AS (
+                SELECT lot_id, date,
+                       SUM(delta) OVER (PARTITION BY lot_id ORDER BY date, id) AS balance,
+                       ROW_NUMBER() OVER (PARTITION BY lot_id, date < %(start)s ORDER BY date DESC, id DESC) AS recent
+                  FROM moves
+            ),
+            present AS (
+                SELECT lot_id,
+                       GREATEST(COALESCE(MAX(balance) FILTER (WHERE date < %(start)s AND recent = 1), 0),
+                                COALESCE(MAX(balance) FILTER (WHERE date >= %(start)s), 0)) AS quantity
+                  FROM balances
+                 GROUP BY lot_id
+            )
+            SELECT lot_id, quantity FROM present WHERE quantity > 1e-9 ORDER BY lot_id
+            """,
+            location=location_id,
+            any="%",
+            start=start,
+            end=end,
+            company=company_filter,
+            product=product_filter,
+        ),
+    )

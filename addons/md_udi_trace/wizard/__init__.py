@@ -3,3 +3,4 @@ from . import md_udi_export
 from . import md_scan_count
 from . import md_label_print
 from . import md_label_print_line
+from . import md_env_reading_upload
