@@ -30,8 +30,15 @@ class MdEnvExcursion(models.Model):
 
     def _md_lots_held(self, lots, quantities):
         super()._md_lots_held(lots, quantities)
-        ncrs = self.env["md.quality.ncr"].sudo().create(
-            [self._md_ncr_values(product_lots, quantities) for product_lots in lots.grouped("product_id").values()]
+        ncrs = (
+            self.env["md.quality.ncr"]
+            .sudo()
+            .create(
+                [
+                    self._md_ncr_values(product_lots, quantities)
+                    for product_lots in lots.grouped("product_id").values()
+                ]
+            )
         )
         self._md_write_transition({"ncr_ids": [Command.link(ncr.id) for ncr in ncrs]})
         ncrs._md_notify_quality()

@@ -107,6 +107,7 @@ class MdEnvExcursion(models.Model):
     def _md_detect(self, place, since):
         """Find the excursions of ``place`` in its readings from ``since`` on: new ones are
         recorded and their lots held; open ones that continue are extended."""
+        self.env.flush_all()
         since = self._md_scan_start(place, since)
         found = self._md_scan_limits(place, since) + self._md_scan_gaps(place, since)
         return self.sudo()._md_record(place, found)

@@ -76,8 +76,8 @@ class MdEnvReading(models.Model):
         """
         self.check_access("create")
         checked, errors = self._md_check_rows(rows)
-        if not errors:
-            errors = self._md_already_stored(checked)
+        if checked:
+            errors = sorted(errors + self._md_already_stored(checked), key=lambda error: error["row"])
         if errors:
             return {"stored": 0, "errors": errors, "excursion_ids": []}
         self._md_insert(checked)

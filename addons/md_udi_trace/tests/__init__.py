@@ -15,3 +15,5 @@ from . import test_lot_hold_signature_report
 from . import test_lot_hold_signature_tour
 from . import test_audit_rules
 from . import test_retention
+from . import test_env_monitoring
+from . import test_env_lots_property
