@@ -53,6 +53,7 @@
         "demo/md_genealogy_demo.xml",
         "demo/md_trial_team_demo.xml",
         "demo/md_lot_hold_signature_demo.xml",
+        "demo/md_env_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

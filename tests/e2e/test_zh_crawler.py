@@ -155,9 +155,10 @@ def crawl_action(crawl, rpc, admin, context, action_id, where, session, server):
         if name not in ours:
             continue  # Odoo's own fields carry Odoo's translations
         crawl.note_english(f"{where}: {model} field label", [field.get("string", ""), field.get("help", "")])
-        crawl.note_english(
-            f"{where}: {model} selection", [label for _v, label in field.get("selection") or []]
-        )
+        selection = field.get("selection") or []
+        if all(value == label for value, label in selection):
+            continue  # identifiers shown as they are, like the IANA time zone names of Odoo's own tz fields
+        crawl.note_english(f"{where}: {model} selection", [label for _v, label in selection])
     list_arch = result["views"].get("list", {}).get("arch")
     list_fields = (
         [node.get("name") for node in etree.fromstring(list_arch).iter("field")] if list_arch else []

@@ -19,7 +19,7 @@ class MdEnvExcursion(models.Model):
         readonly=True,
         copy=False,
     )
-    ncr_count = fields.Integer(compute="_compute_ncr_count")
+    ncr_count = fields.Integer("Nonconformance Count", compute="_compute_ncr_count")
 
     _md_transition_fields = (*TRANSITION_FIELDS, "ncr_ids")
 
@@ -29,7 +29,7 @@ class MdEnvExcursion(models.Model):
             excursion.ncr_count = len(excursion.ncr_ids)
 
     def _md_lots_held(self, lots, quantities):
-        super()._md_lots_held(lots, quantities)
+        result = super()._md_lots_held(lots, quantities)
         ncrs = (
             self.env["md.quality.ncr"]
             .sudo()
@@ -42,6 +42,7 @@ class MdEnvExcursion(models.Model):
         )
         self._md_write_transition({"ncr_ids": [Command.link(ncr.id) for ncr in ncrs]})
         ncrs._md_notify_quality()
+        return result
 
     def _md_ncr_values(self, lots, quantities):
         return {

@@ -27,3 +27,4 @@ from . import md_env_place
 from . import md_env_logger
 from . import md_env_reading
 from . import md_env_excursion
+from . import md_env_place_demo

@@ -390,21 +390,25 @@ def lots_in_location(cr, location_id, start, end, company_ids=None, product_ids=
             """
             WITH place AS MATERIALIZED (
                 SELECT id FROM stock_location
-                 WHERE parent_path LIKE (SELECT parent_path FROM stock_location WHERE id = %(location)s) || %(any)s
+                 WHERE parent_path LIKE
+                       (SELECT parent_path FROM stock_location WHERE id = %(location)s) || %(any)s
             ),
             moves AS (
                 SELECT ml.lot_id, ml.date, ml.id,
                        ((ml.location_dest_id IN (SELECT id FROM place))::int
-                        - (ml.location_id IN (SELECT id FROM place))::int) * ml.quantity_product_uom::float8 AS delta
+                        - (ml.location_id IN (SELECT id FROM place))::int)
+                       * ml.quantity_product_uom::float8 AS delta
                   FROM stock_move_line ml
                  WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL AND ml.date <= %(end)s
-                   AND (ml.location_id IN (SELECT id FROM place) OR ml.location_dest_id IN (SELECT id FROM place))
+                   AND (ml.location_id IN (SELECT id FROM place)
+                        OR ml.location_dest_id IN (SELECT id FROM place))
                    AND %(company)s AND %(product)s
             ),
             balances AS (
                 SELECT lot_id, date,
                        SUM(delta) OVER (PARTITION BY lot_id ORDER BY date, id) AS balance,
-                       ROW_NUMBER() OVER (PARTITION BY lot_id, date < %(start)s ORDER BY date DESC, id DESC) AS recent
+                       ROW_NUMBER() OVER (PARTITION BY lot_id, date < %(start)s
+                                          ORDER BY date DESC, id DESC) AS recent
                   FROM moves
             ),
             present AS (

@@ -27,8 +27,8 @@ STATES = [("open", "Open"), ("assessed", "Assessed"), ("closed", "Closed")]
 DISPOSITIONS = [("release", "Release: Product Not Affected"), ("reject", "Reject: Product Affected")]
 # Found by the system: what it found is fixed; people write the assessment and decide.
 TRANSITION_FIELDS = (
-    "kind", "limit_low", "limit_high", "product_tmpl_ids", "start", "end", "ongoing", "value_min", "value_max",
-    "reading_count", "lot_ids", "decided_by_id", "decided_on", "decision_reason",
+    "kind", "limit_low", "limit_high", "product_tmpl_ids", "start", "end", "ongoing", "value_min",
+    "value_max", "reading_count", "lot_ids", "decided_by_id", "decided_on", "decision_reason",
 )  # fmt: skip
 # The signed decision (21 CFR 11.50: the meaning is part of the record).
 DECISION = "approved"
@@ -49,9 +49,7 @@ class MdEnvExcursion(models.Model):
     _md_deletable_states = ()
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/")
-    place_id = fields.Many2one(
-        "md.env.place", "Place", required=True, readonly=True, index=True, ondelete="restrict"
-    )
+    place_id = fields.Many2one("md.env.place", required=True, readonly=True, index=True, ondelete="restrict")
     location_id = fields.Many2one(related="place_id.location_id")
     company_id = fields.Many2one(related="place_id.company_id", store=True, index=True)
     state = fields.Selection(STATES, required=True, default="open", index=True, tracking=True, copy=False)
@@ -77,8 +75,8 @@ class MdEnvExcursion(models.Model):
     assessment = fields.Text(tracking=True, help="Effect of the conditions on the devices (labelled storage "
                              "conditions, stability data, the manufacturer's opinion).")  # fmt: skip
     disposition = fields.Selection(DISPOSITIONS, tracking=True)
-    decided_by_id = fields.Many2one("res.users", "Decided By", readonly=True, copy=False)
-    decided_on = fields.Datetime("Decided On", readonly=True, copy=False)
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    decided_on = fields.Datetime(readonly=True, copy=False)
     decision_reason = fields.Text(readonly=True, copy=False)
 
     @api.depends("start", "end")
@@ -277,7 +275,14 @@ class MdEnvExcursion(models.Model):
         managers = (
             self.env.ref("md_base.group_md_quality_manager")
             .sudo()
-            .users.filtered(lambda user: self.company_id in user.company_ids)
+            .users.filtered(
+                lambda user: (
+                    user.active
+                    and not user.share
+                    and user.id != SUPERUSER_ID
+                    and self.company_id in user.company_ids
+                )
+            )
         )
         for manager in managers:
             self.activity_schedule(

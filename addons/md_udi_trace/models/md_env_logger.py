@@ -20,9 +20,7 @@ class MdEnvLogger(models.Model):
 
     serial = fields.Char("Serial Number", required=True, tracking=True)
     model_name = fields.Char("Model", tracking=True)
-    place_id = fields.Many2one(
-        "md.env.place", "Place", required=True, index=True, tracking=True, ondelete="restrict"
-    )
+    place_id = fields.Many2one("md.env.place", required=True, index=True, tracking=True, ondelete="restrict")
     company_id = fields.Many2one(related="place_id.company_id", store=True, index=True)
     tz = fields.Selection(
         _tz_get,
@@ -33,7 +31,6 @@ class MdEnvLogger(models.Model):
         help="The time zone of the local times in the logger's exports.",
     )
     calibration_due = fields.Date(
-        "Calibration Due",
         required=True,
         tracking=True,
         help="Readings measured after this date are refused until the logger is calibrated again.",

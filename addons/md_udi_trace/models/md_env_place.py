@@ -45,7 +45,7 @@ class MdEnvPlace(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     temp_min = fields.Float("Minimum Temperature (°C)", required=True, tracking=True)
     temp_max = fields.Float("Maximum Temperature (°C)", required=True, tracking=True)
-    humidity_monitored = fields.Boolean("Humidity Monitored", tracking=True)
+    humidity_monitored = fields.Boolean(tracking=True)
     humidity_min = fields.Float("Minimum Relative Humidity (%)", tracking=True)
     humidity_max = fields.Float("Maximum Relative Humidity (%)", tracking=True)
     max_interval = fields.Integer(
@@ -108,7 +108,8 @@ class MdEnvPlace(models.Model):
                     WHERE p.product_tmpl_id = t.id AND ml.state = 'done' AND ml.date <= %(until)s
                       AND ml.location_dest_id IN (
                           SELECT id FROM stock_location
-                           WHERE parent_path LIKE (SELECT parent_path FROM stock_location WHERE id = %(loc)s) || '%%'))
+                           WHERE parent_path LIKE (
+                               SELECT parent_path FROM stock_location WHERE id = %(loc)s) || '%%'))
              GROUP BY t.md_storage_temp_min, t.md_storage_temp_max
              ORDER BY 1, 2
             """,

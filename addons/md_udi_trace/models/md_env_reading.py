@@ -14,6 +14,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.md_base.models.module_data import module_data_uninstalling
+
 # NULL in PostgreSQL's COPY text format.
 NULL = "\\N"
 # A reading dated later than this after the server's clock is refused (a logger's wrong clock).
@@ -29,9 +31,7 @@ class MdEnvReading(models.Model):
     logger_id = fields.Many2one(
         "md.env.logger", "Data Logger", required=True, readonly=True, index=True, ondelete="restrict"
     )
-    place_id = fields.Many2one(
-        "md.env.place", "Place", required=True, readonly=True, index=True, ondelete="restrict"
-    )
+    place_id = fields.Many2one("md.env.place", required=True, readonly=True, index=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     measured_at = fields.Datetime("Measured On", required=True, readonly=True, index=True)
     temperature = fields.Float("Temperature (°C)", readonly=True, aggregator="avg")
@@ -44,21 +44,30 @@ class MdEnvReading(models.Model):
     def init(self):
         # The excursion scan reads a place's readings in time order.
         self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS md_env_reading_place_time_idx ON md_env_reading (place_id, measured_at)"
+            "CREATE INDEX IF NOT EXISTS md_env_reading_place_time_idx "
+            "ON md_env_reading (place_id, measured_at)"
         )
 
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(
-            self.env._(
-                "Readings are recorded from data loggers only: upload a logger file or send them in a batch."
+        if vals_list:  # readings are inserted by md_ingest only
+            raise UserError(
+                self.env._(
+                    "Readings are recorded from data loggers only: upload a logger file or send them "
+                    "in a batch."
+                )
             )
-        )
+        return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("A temperature/humidity reading is a record: it cannot be changed."))
+        if self:
+            raise UserError(self.env._("A temperature/humidity reading is a record: it cannot be changed."))
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=True)
+    def _unlink_never(self):
+        if module_data_uninstalling(self):  # Odoo's uninstall flag alone is a context key
+            return
         raise UserError(self.env._("A temperature/humidity reading is a record: it cannot be deleted."))
 
     # --- intake ------------------------------------------------------------------
@@ -127,7 +136,8 @@ class MdEnvReading(models.Model):
         if local_date > logger.calibration_due:
             raise UserError(
                 self.env._(
-                    "Logger %(serial)s was due for calibration on %(due)s: its readings after that date are not valid.",
+                    "Logger %(serial)s was due for calibration on %(due)s: its readings after that date "
+                    "are not valid.",
                     serial=logger.serial,
                     due=logger.calibration_due,
                 )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import xlsxwriter
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -34,7 +34,8 @@ class MdEnvCase(TransactionCase):
         )
         cls.place = cls.env["md.env.place"].create(
             {"name": "Cold room T", "kind": "cold_room", "location_id": cls.room.id, "temp_min": 2.0,
-             "temp_max": 8.0, "humidity_monitored": True, "humidity_min": 35, "humidity_max": 75, "max_interval": 10}
+             "temp_max": 8.0, "humidity_monitored": True, "humidity_min": 35, "humidity_max": 75,
+             "max_interval": 10}
         )  # fmt: skip
         cls.logger = cls.env["md.env.logger"].create(
             {
@@ -102,7 +103,8 @@ class MdEnvCase(TransactionCase):
 class TestReadingIntake(MdEnvCase):
     def test_batch_with_bad_rows_stores_nothing_and_names_each_row(self):
         self._ingest(self._rows([5.0]))
-        rows = self._rows([5.0, 5.1, 5.2], start=5) + [
+        rows = [
+            *self._rows([5.0, 5.1, 5.2], start=5),
             {"logger": "LOG-NONE", "measured_at": utc(30), "temperature": 5},
             {"logger": "LOG-T1", "measured_at": "yesterday noon", "temperature": 5},
             {"logger": "LOG-T1", "measured_at": utc(5), "temperature": 5},
@@ -145,7 +147,8 @@ class TestReadingIntake(MdEnvCase):
                 "place_id": self.env["md.env.place"]
                 .create(
                     {"name": "B room", "company_id": other.id, "temp_min": 2, "temp_max": 8,
-                     "location_id": self.env["stock.warehouse"].search([("company_id", "=", other.id)]).lot_stock_id.id}
+                     "location_id": self.env["stock.warehouse"].search(
+                         [("company_id", "=", other.id)]).lot_stock_id.id}
                 )
                 .id,
                 "tz": "UTC",
@@ -178,7 +181,11 @@ class TestReadingIntake(MdEnvCase):
             self.env["md.env.reading"].with_user(reader).md_ingest(self._rows([5.0]))
 
     def test_upload_of_a_chinese_csv_in_gbk(self):
-        text = "记录仪编号,记录时间,温度(℃),湿度(%)\nLOG-T1,2026-11-03 08:00:00,5.1,50\n\nLOG-T1,2026-11-03 08:05:00,5.3,51\n"
+        text = (
+            "记录仪编号,记录时间,温度(℃),湿度(%)\n"
+            "LOG-T1,2026-11-03 08:00:00,5.1,50\n\n"
+            "LOG-T1,2026-11-03 08:05:00,5.3,51\n"
+        )
         wizard = self.env["md.env.reading.upload"].create(
             {"file": base64.b64encode(text.encode("gb18030")), "filename": "log.csv"}
         )
@@ -225,8 +232,10 @@ class TestExcursions(MdEnvCase):
         # 5-minute readings: 9.5 °C from minute 30 to minute 40, back at 45.
         excursion = self._ingest(self._rows([5.0] * 6 + [9.5] * 3 + [5.0] * 6))
         self.assertEqual(len(excursion), 1)
-        self.assertEqual((excursion.kind, excursion.start, excursion.end), ("temperature", T0 + timedelta(minutes=30),
-                                                                            T0 + timedelta(minutes=45)))  # fmt: skip
+        self.assertEqual(excursion.kind, "temperature")
+        self.assertEqual(
+            (excursion.start, excursion.end), (T0 + timedelta(minutes=30), T0 + timedelta(minutes=45))
+        )
         self.assertEqual((excursion.value_max, excursion.reading_count), (9.5, 3))
         self.assertEqual(excursion.lot_ids, inside | arrived_during)
         self.assertEqual(set(excursion.hold_ids.mapped("state")), {"active"})
@@ -257,7 +266,8 @@ class TestExcursions(MdEnvCase):
         # The device's labelled storage conditions (ISO 13485 7.5.11; EU MDR Annex I 23.2(m)).
         self.place.write({"temp_min": 0.0, "temp_max": 25.0})
         cold = self.env["product.product"].create(
-            {"name": "Cold reagent", "is_storable": True, "tracking": "lot", "md_storage_temp_controlled": True,
+            {"name": "Cold reagent", "is_storable": True, "tracking": "lot",
+             "md_storage_temp_controlled": True,
              "md_storage_temp_min": 2.0, "md_storage_temp_max": 8.0}
         )  # fmt: skip
         cold_lot = self._lot("COLD-1", cold)
@@ -336,6 +346,7 @@ class TestExcursions(MdEnvCase):
         self.assertFalse(delivery.move_line_ids, "held stock is not reserved")
         with self.assertRaisesRegex(UserError, "not released"):
             delivery.move_line_ids = [
-                Command.create({"product_id": self.product.id, "lot_id": lot.id, "quantity": 1, "picked": True,
+                Command.create({"product_id": self.product.id, "lot_id": lot.id, "quantity": 1,
+                                "picked": True,
                                 "location_id": self.room.id, "location_dest_id": self.customer.id})
             ]  # fmt: skip
