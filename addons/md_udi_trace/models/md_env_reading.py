@@ -6,7 +6,8 @@ temperature records). A batch is checked row by row and stored whole or not at a
 """
 
 import io
-from datetime import datetime, timedelta
+from collections import namedtuple
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -16,6 +17,9 @@ from odoo.tools import SQL
 
 from odoo.addons.md_base.models.module_data import module_data_uninstalling
 
+# What each row is checked against, read once per batch (tz: a pytz zone; valid_until: UTC,
+# the first instant after the calibration due date).
+LoggerInfo = namedtuple("LoggerInfo", "record id place_id company_id tz valid_until")
 # NULL in PostgreSQL's COPY text format.
 NULL = "\\N"
 # A reading dated later than this after the server's clock is refused (a logger's wrong clock).
@@ -98,12 +102,9 @@ class MdEnvReading(models.Model):
         ``(row number, logger, measured_at UTC, temperature, humidity)``."""
         if not isinstance(rows, list) or not rows:
             raise UserError(self.env._("Send the readings as a non-empty list of rows."))
-        serials = {str(row.get("logger") or "").strip() for row in rows if isinstance(row, dict)}
-        loggers = {
-            logger.serial: logger
-            for logger in self.env["md.env.logger"].search([("serial", "in", list(serials))])
-            if logger.company_id in self.env.companies
-        }
+        loggers = self._md_loggers(
+            {str(row.get("logger") or "").strip() for row in rows if isinstance(row, dict)}
+        )
         now = fields.Datetime.now()
         readings, errors, seen = [], [], set()
         for number, row in enumerate(rows, start=1):
@@ -120,6 +121,22 @@ class MdEnvReading(models.Model):
             readings.append((number, *reading))
         return readings, errors
 
+    def _md_loggers(self, serials):
+        """``{serial: LoggerInfo}`` of the loggers of the user's companies: what each row is
+        checked against, read once per batch rather than once per row."""
+        loggers = {}
+        for logger in self.env["md.env.logger"].search([("serial", "in", list(serials))]):
+            if logger.company_id not in self.env.companies:
+                continue
+            tz = pytz.timezone(logger.tz)
+            # The first instant after the calibration due date, in the logger's time zone.
+            day_after_due = datetime.combine(logger.calibration_due + timedelta(days=1), time.min)
+            valid_until = tz.localize(day_after_due).astimezone(pytz.utc).replace(tzinfo=None)
+            loggers[logger.serial] = LoggerInfo(
+                logger, logger.id, logger.place_id.id, logger.company_id.id, tz, valid_until
+            )
+        return loggers
+
     def _md_check_row(self, row, loggers, now):
         if not isinstance(row, dict):
             raise UserError(self.env._("The row is not a set of named values."))
@@ -132,30 +149,30 @@ class MdEnvReading(models.Model):
             raise UserError(
                 self.env._("The time %s is in the future: check the logger's clock.", row["measured_at"])
             )
-        local_date = pytz.utc.localize(measured_at).astimezone(pytz.timezone(logger.tz)).date()
-        if local_date > logger.calibration_due:
+        if measured_at >= logger.valid_until:
             raise UserError(
                 self.env._(
                     "Logger %(serial)s was due for calibration on %(due)s: its readings after that date "
                     "are not valid.",
-                    serial=logger.serial,
-                    due=logger.calibration_due,
+                    serial=serial,
+                    due=logger.record.calibration_due,
                 )
             )
-        temperature = self._md_number(row.get("temperature"), self.env._("temperature"))
+        temperature = self._md_number(row.get("temperature"), "temperature")
         if temperature is None:
             raise UserError(self.env._("The temperature is missing."))
-        humidity = self._md_number(row.get("humidity"), self.env._("humidity"))
+        humidity = self._md_number(row.get("humidity"), "humidity")
         if humidity is not None and not 0 <= humidity <= 100:
             raise UserError(self.env._("The relative humidity %s is not between 0 and 100 %%.", humidity))
         return logger, measured_at, temperature, humidity
 
-    def _md_number(self, value, label):
+    def _md_number(self, value, measure):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
-            return float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+            return float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
+            label = self.env._("temperature") if measure == "temperature" else self.env._("humidity")
             raise UserError(
                 self.env._("The %(label)s %(value)r is not a number.", label=label, value=value)
             ) from None
@@ -174,13 +191,13 @@ class MdEnvReading(models.Model):
                     self.env._("The time %r cannot be read (use 2026-11-03 14:05:00).", value)
                 ) from None
         if moment.tzinfo is None:
-            moment = pytz.timezone(tz).localize(moment)
+            moment = tz.localize(moment)
         return moment.astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
 
     def _md_duplicate_message(self, reading):
         return self.env._(
             "Logger %(serial)s already has a reading at %(time)s (UTC).",
-            serial=reading[0].serial,
+            serial=reading[0].record.serial,
             time=reading[1],
         )
 
@@ -195,8 +212,9 @@ class MdEnvReading(models.Model):
                   JOIN unnest(%s::int[], %s::timestamp[]) AS batch(logger_id, measured_at)
                     ON r.logger_id = batch.logger_id AND r.measured_at = batch.measured_at
                 """,
-                [key[0] for key in by_key],
-                [key[1] for key in by_key],
+                # One text literal per array: psycopg2 would send a constant per element.
+                "{" + ",".join(str(key[0]) for key in by_key) + "}",
+                "{" + ",".join(key[1].isoformat() for key in by_key) + "}",
             )
         )
         duplicates = sorted(by_key[key] for key in self.env.cr.fetchall())
@@ -212,7 +230,7 @@ class MdEnvReading(models.Model):
         buffer = io.StringIO()
         for _number, logger, moment, temperature, humidity in readings:
             buffer.write(
-                f"{logger.id}\t{logger.place_id.id}\t{logger.company_id.id}\t{moment.isoformat()}\t"
+                f"{logger.id}\t{logger.place_id}\t{logger.company_id}\t{moment.isoformat()}\t"
                 f"{temperature!r}\t{NULL if humidity is None else repr(humidity)}\t"
                 f"{self.env.uid}\t{self.env.uid}\t{now}\t{now}\n"
             )
@@ -228,7 +246,7 @@ class MdEnvReading(models.Model):
         """Look for excursions in each place that received readings, from its first new one."""
         first_by_place = {}
         for _number, logger, moment, *_ in readings:
-            place = logger.place_id
+            place = logger.record.place_id
             first_by_place[place] = min(moment, first_by_place.get(place, moment))
         excursions = self.env["md.env.excursion"]
         for place, since in first_by_place.items():
