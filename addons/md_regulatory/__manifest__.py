@@ -32,6 +32,8 @@
         "wizard/md_recall_wizard_views.xml",
         "data/md_regulatory_audit_data.xml",
         "data/md_regulatory_retention_data.xml",
+        "security/md_outbound_check_security.xml",
+        "views/md_outbound_check_views.xml",
     ],
     "demo": [
         "demo/md_document_demo.xml",

@@ -31,3 +31,5 @@ from . import stock_lot_recall
 from . import md_recall_demo
 from . import md_recall_settings
 from . import res_company
+from . import md_outbound_check
+from . import stock_picking_outbound_check

@@ -41,6 +41,9 @@ class ResConfigSettings(models.TransientModel):
         "closing a recall needs a closure justification (21 CFR 7.42(b)(3) effectiveness checks).",
     )
     md_licence_country_ids = fields.Many2many(related="company_id.md_licence_country_ids", readonly=False)
+    md_outbound_check_required = fields.Boolean(
+        related="company_id.md_outbound_check_required", readonly=False
+    )
     md_fda_registration_number = fields.Char(related="company_id.md_fda_registration_number", readonly=False)
 
     @api.constrains("md_recall_effectiveness_threshold")

@@ -16,6 +16,12 @@ class ResCompany(models.Model):
         "经营许可证/备案凭证 or 医疗机构执业许可证).",
     )
 
+    md_outbound_check_required = fields.Boolean(
+        "Outbound Check of Deliveries",
+        help="Deliveries of devices to customers are validated only after a second person, not the picker, "
+        "has checked them by scanning (出库复核: GSP, NMPA announcement 2023 No. 153, Art. 87).",
+    )
+
     @api.model
     def _md_init_licence_countries(self):
         """At install, the companies that exist already require customer licences in China."""

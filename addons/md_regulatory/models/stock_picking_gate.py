@@ -3,9 +3,13 @@ from odoo import models
 
 class StockPicking(models.Model):
     """Validating a delivery to a customer of device products needs a valid
-    registration for the delivery address's country (md.market.gate). A signed
-    override of the delivery, or of its sales order for the same product and
-    country, lets it pass."""
+    registration for the delivery address's country and, where that country's law
+    requires it, the customer's licence covering each device (md.market.gate), with or
+    without a sales order: the licence may have expired or been revoked since the order
+    was confirmed (China GSP, NMPA announcement 2023 No. 153, Art. 81-82: a wholesaler
+    verifies the buyer's licence or filing and its scope before selling; 医疗器械监督管理条例,
+    State Council Order 739, Art. 45: the sales record names the buyer). A signed override
+    of the delivery, or of its sales order for the same product and country, lets it pass."""
 
     _name = "stock.picking"
     _inherit = ["stock.picking", "md.gate.document.mixin"]
@@ -32,6 +36,11 @@ class StockPicking(models.Model):
             )
             for move in moves
         ]
+        licence_requests = [
+            (picking, product, picking.partner_id, country, company)
+            for picking, product, country, company in requests
+        ]
         gate = self.env["md.market.gate"]
         violations = gate._md_registration_violations(requests)
+        violations += gate._md_customer_licence_violations(licence_requests)
         return gate._md_not_overridden(violations, also_covered_by=lambda picking: [picking.sale_id])

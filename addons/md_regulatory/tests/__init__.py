@@ -7,3 +7,4 @@ from . import test_recall_fidelity
 from . import test_registration
 from . import test_qualification
 from . import test_retention
+from . import test_outbound_check

@@ -1,0 +1,160 @@
+"""The outbound check (出库复核) of a delivery, by scanning what leaves (China GSP, NMPA
+announcement 2023 No. 153, Art. 87: devices are checked before they leave the warehouse, an
+outbound check record is kept, and among others expired devices do not leave; Art. 88: the
+record's content; ISO 13485:2016 7.5.1 controlled release and delivery). The GSP names no
+role: the check is done by a person other than the one who prepared the delivery, so that it
+is an independent second check (segregation of duties), which is this addon's rule."""
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+STATES = [("draft", "Checking"), ("done", "Checked")]
+
+
+class MdOutboundCheck(models.Model):
+    _name = "md.outbound.check"
+    _description = "Outbound Check"
+    _inherit = ["mail.thread", "md.workflow.mixin"]
+    _order = "id desc"
+
+    _md_transition_fields = ("checked_at", "fingerprint")
+    _md_create_only_fields = ("picking_id", "checker_id")
+    _md_closed_states = ("done",)
+
+    picking_id = fields.Many2one("stock.picking", "Delivery", required=True, index=True, ondelete="restrict")
+    company_id = fields.Many2one(related="picking_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="picking_id.partner_id", string="Customer")
+    checker_id = fields.Many2one(
+        "res.users", "Checked By", required=True, default=lambda self: self.env.user, readonly=True
+    )
+    state = fields.Selection(STATES, required=True, default="draft", index=True, tracking=True)
+    checked_at = fields.Datetime("Checked On", readonly=True)
+    line_ids = fields.One2many("md.outbound.check.line", "check_id", string="Lines Checked")
+    note = fields.Text("Quality Status and Remarks")
+    fingerprint = fields.Text(
+        readonly=True, help="The delivery's lines as checked: a later change voids the check."
+    )
+
+    @api.depends("picking_id", "checker_id")
+    def _compute_display_name(self):
+        for check in self:
+            check.display_name = f"{check.picking_id.name} · {check.checker_id.name}"
+
+    # --- scanning -----------------------------------------------------------------
+
+    def md_scan(self, raw):
+        """One scanned UDI (RPC too): the unit, or its packaging's quantity, is counted against
+        the product and lot/serial it carries."""
+        self.ensure_one()
+        self._md_check_state(("draft",), self.env._("Scanning"))
+        parsed = self.env["md.udi"].parse(raw)
+        product = self.env["product.product"].browse(parsed["product_id"])
+        if not product:
+            raise UserError(
+                self.env._("The scanned UDI-DI %s is not a device of this company.", parsed["di"])
+            )
+        lot_name = parsed["serial"] or parsed["lot"]
+        lot = self.env["stock.lot"]
+        if lot_name:
+            lot = lot.search(
+                [
+                    ("product_id", "=", product.id),
+                    ("name", "=", lot_name),
+                    ("company_id", "in", (self.company_id.id, False)),
+                ],
+                limit=1,
+            )
+        quantity = 1.0
+        if parsed["packaging_id"]:
+            quantity = self.env["product.packaging"].browse(parsed["packaging_id"]).qty
+        line = self.line_ids.filtered(lambda line: line.product_id == product and line.lot_id == lot)
+        if line:
+            line.quantity_checked += quantity
+        else:
+            self.line_ids = [
+                Command.create({"product_id": product.id, "lot_id": lot.id, "quantity_checked": quantity})
+            ]
+        return {"product": product.display_name, "lot": lot.name or False, "quantity": quantity}
+
+    # --- confirmation ---------------------------------------------------------------
+
+    def action_confirm(self):
+        """The check passes when the person is not the picker and what was scanned equals what
+        the delivery carries, product by product and lot by lot."""
+        self.ensure_one()
+        self._md_check_state(("draft",), self.env._("Confirming the check"))
+        picking = self.picking_id.sudo()
+        pickers = picking._md_pickers()
+        if self.checker_id in pickers:
+            raise UserError(
+                self.env._(
+                    "%(user)s prepared %(delivery)s: the outbound check is done by someone else.",
+                    user=self.checker_id.name,
+                    delivery=picking.name,
+                )
+            )
+        expected = picking._md_outbound_quantities()
+        expired = [
+            lot
+            for _product, lot in expected
+            if lot.expiration_date and lot.expiration_date < fields.Datetime.now()
+        ]
+        if expired:
+            raise UserError(
+                self.env._(
+                    "Expired devices do not leave the warehouse (GSP Art. 87): %s.",
+                    ", ".join(lot.display_name for lot in expired),
+                )
+            )
+        differences = self._md_differences(expected)
+        if differences:
+            raise UserError(
+                self.env._("The check of %s does not match the delivery:", picking.name)
+                + "\n"
+                + "\n".join(differences)
+            )
+        self._md_write_transition(
+            {
+                "state": "done",
+                "checked_at": fields.Datetime.now(),
+                "fingerprint": picking._md_outbound_fingerprint(),
+            }
+        )
+        return True
+
+    def _md_differences(self, expected):
+        """One line per product and lot whose scanned quantity differs from the delivery's."""
+        checked = {}
+        for line in self.line_ids:
+            key = (line.product_id, line.lot_id)
+            checked[key] = checked.get(key, 0.0) + line.quantity_checked
+        differences = []
+        for product, lot in sorted(set(expected) | set(checked), key=lambda key: (key[0].id, key[1].id or 0)):
+            wanted, seen = expected.get((product, lot), 0.0), checked.get((product, lot), 0.0)
+            if float_compare(wanted, seen, precision_rounding=product.uom_id.rounding):
+                differences.append(
+                    self.env._(
+                        "- %(product)s %(lot)s: delivery %(wanted)s, checked %(seen)s",
+                        product=product.display_name,
+                        lot=lot.name or "",
+                        wanted=wanted,
+                        seen=seen,
+                    )
+                )
+        return differences
+
+
+class MdOutboundCheckLine(models.Model):
+    _name = "md.outbound.check.line"
+    _description = "Outbound Check Line"
+    _inherit = ["md.workflow.mixin"]
+
+    _md_state_field = None
+    _md_parent_field = "check_id"
+
+    check_id = fields.Many2one("md.outbound.check", required=True, index=True, ondelete="cascade")
+    product_id = fields.Many2one("product.product", required=True)
+    lot_id = fields.Many2one("stock.lot", "Lot/Serial Number")
+    expiration_date = fields.Datetime(related="lot_id.expiration_date")
+    quantity_checked = fields.Float(digits="Product Unit of Measure", required=True, default=1.0)

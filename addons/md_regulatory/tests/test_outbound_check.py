@@ -1,0 +1,155 @@
+"""GSP at delivery: the customer's licence checked when shipping, and the outbound check
+(出库复核) by a second person (NMPA announcement 2023 No. 153, Art. 81-82, 87-88)."""
+
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .qualification_common import MdQualificationCase
+
+GTIN = "06901234567892"
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryGsp(MdQualificationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+        cls.picker = new_test_user(cls.env, "md_gsp_picker", groups="stock.group_stock_user")
+        cls.checker = new_test_user(cls.env, "md_gsp_checker", groups="stock.group_stock_user")
+        cls.kit = cls._device("Reagent kit T-5", "II", cls.category)
+        cls.kit.write({"md_label_lot": True, "md_label_expiry": True, "md_udi_di": GTIN})
+        cls.lot = cls.env["stock.lot"].create(
+            {
+                "name": "KIT-2601",
+                "product_id": cls.kit.id,
+                "expiration_date": fields.Datetime.now() + timedelta(days=365),
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.approved_registration(products=self.kit, country=self.cn)
+
+    def _licensed(self):
+        return self.licence(self.customer_cn, self.type_hospital)
+
+    def _delivery(self, quantity=2.0):
+        stock = self.warehouse.lot_stock_id
+        self.env["stock.quant"]._update_available_quantity(self.kit, stock, 5, lot_id=self.lot)
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "partner_id": self.customer_cn.id,
+                "location_id": stock.id,
+                "location_dest_id": self.customers.id,
+                "user_id": self.picker.id,
+                "move_ids": [
+                    Command.create(
+                        {"name": "kit", "product_id": self.kit.id, "product_uom_qty": quantity,
+                         "location_id": stock.id, "location_dest_id": self.customers.id}
+                    )
+                ],
+            }
+        )  # fmt: skip
+        picking.action_confirm()
+        picking.action_assign()
+        picking.with_user(self.picker).move_ids.picked = True
+        return picking
+
+    # --- customer licence at delivery ------------------------------------------------
+
+    def test_delivery_without_the_customers_licence_is_refused_even_without_an_order(self):
+        picking = self._delivery()
+        with self.assertRaisesRegex(UserError, "has no licence covering"):
+            picking.button_validate()
+        with self.assertRaisesRegex(UserError, "has no licence covering"):
+            picking.write({"state": "done"})
+        self._licensed()
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+    # --- outbound check ---------------------------------------------------------------
+
+    def _require_check(self):
+        self._licensed()
+        self.env.company.md_outbound_check_required = True
+
+    def _check(self, picking, user, quantity=2.0):
+        check = self.env["md.outbound.check"].with_user(user).create({"picking_id": picking.id})
+        check.line_ids = [
+            Command.create({"product_id": self.kit.id, "lot_id": self.lot.id, "quantity_checked": quantity})
+        ]
+        return check
+
+    def test_without_the_setting_no_check_is_asked(self):
+        self._licensed()
+        picking = self._delivery()
+        self.assertFalse(picking.md_outbound_check_needed)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+    def test_validation_waits_for_the_check_whatever_the_path(self):
+        self._require_check()
+        picking = self._delivery()
+        self.assertTrue(picking.md_outbound_check_needed)
+        with self.assertRaisesRegex(UserError, "Outbound check"):
+            picking.button_validate()
+        with self.assertRaisesRegex(UserError, "Outbound check"):
+            picking.write({"state": "done"})
+        self._check(picking, self.checker).action_confirm()
+        self.assertTrue(picking.md_outbound_checked)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+    def test_the_picker_cannot_check_his_own_delivery(self):
+        self._require_check()
+        picking = self._delivery()
+        with self.assertRaisesRegex(UserError, "done by someone else"):
+            self._check(picking, self.picker).action_confirm()
+
+    def test_a_check_that_does_not_match_names_each_difference(self):
+        self._require_check()
+        picking = self._delivery()
+        with self.assertRaisesRegex(UserError, r"KIT-2601: delivery 2.0, checked 1.0"):
+            self._check(picking, self.checker, quantity=1.0).action_confirm()
+
+    def test_a_change_of_the_lines_after_the_check_voids_it(self):
+        self._require_check()
+        picking = self._delivery()
+        check = self._check(picking, self.checker)
+        check.action_confirm()
+        picking.move_ids.move_line_ids.quantity = 1.0
+        self.assertFalse(picking.md_outbound_checked)
+        with self.assertRaisesRegex(UserError, "no longer matching"):
+            picking.with_context(skip_backorder=True).button_validate()
+        with self.assertRaises(UserError):
+            check.write({"state": "draft"})
+        with self.assertRaises(UserError):
+            check.line_ids.quantity_checked = 1.0
+
+    def test_scanning_the_udi_counts_the_unit(self):
+        self._require_check()
+        picking = self._delivery(quantity=1.0)
+        check = self.env["md.outbound.check"].with_user(self.checker).create({"picking_id": picking.id})
+        scanned = check.md_scan(f"01{GTIN}10KIT-2601")
+        self.assertEqual((scanned["lot"], scanned["quantity"]), ("KIT-2601", 1.0))
+        check.action_confirm()
+        self.assertEqual(check.state, "done")
+
+    def test_expired_devices_do_not_leave(self):
+        self._require_check()
+        picking = self._delivery()
+        self.lot.expiration_date = fields.Datetime.now() - timedelta(days=1)
+        with self.assertRaisesRegex(UserError, "Expired devices do not leave"):
+            self._check(picking, self.checker).action_confirm()
+
+    def test_a_plain_medical_devices_user_cannot_record_a_check(self):
+        self._require_check()
+        picking = self._delivery()
+        with self.assertRaises(AccessError):
+            self.env["md.outbound.check"].with_user(self.md_user).create({"picking_id": picking.id})
