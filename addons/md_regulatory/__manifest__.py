@@ -34,6 +34,7 @@
         "data/md_regulatory_retention_data.xml",
         "security/md_outbound_check_security.xml",
         "views/md_outbound_check_views.xml",
+        "report/md_accompanying_document.xml",
     ],
     "demo": [
         "demo/md_document_demo.xml",

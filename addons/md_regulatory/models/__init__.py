@@ -33,3 +33,4 @@ from . import md_recall_settings
 from . import res_company
 from . import md_outbound_check
 from . import stock_picking_outbound_check
+from . import stock_picking_accompanying

@@ -11,7 +11,7 @@ class StockPicking(models.Model):
 
     md_outbound_check_ids = fields.One2many("md.outbound.check", "picking_id", string="Outbound Checks")
     md_outbound_checked = fields.Boolean("Outbound Checked", compute="_compute_md_outbound_checked")
-    md_outbound_check_needed = fields.Boolean(compute="_compute_md_outbound_checked")
+    md_outbound_check_needed = fields.Boolean("Outbound Check Needed", compute="_compute_md_outbound_checked")
 
     @api.depends("md_outbound_check_ids.state", "move_line_ids", "move_ids.product_id")
     def _compute_md_outbound_checked(self):

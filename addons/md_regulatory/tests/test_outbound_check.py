@@ -33,7 +33,7 @@ class TestDeliveryGsp(MdQualificationCase):
 
     def setUp(self):
         super().setUp()
-        self.approved_registration(products=self.kit, country=self.cn)
+        self.registration = self.approved_registration(products=self.kit, country=self.cn)
 
     def _licensed(self):
         return self.licence(self.customer_cn, self.type_hospital)
@@ -147,6 +147,26 @@ class TestDeliveryGsp(MdQualificationCase):
         self.lot.expiration_date = fields.Datetime.now() - timedelta(days=1)
         with self.assertRaisesRegex(UserError, "Expired devices do not leave"):
             self._check(picking, self.checker).action_confirm()
+
+    def test_the_accompanying_document_carries_the_gsp_content(self):
+        # GSP Art. 92: registration number, registrant, lot, use-by date, quantity, consignee.
+        self.kit.md_storage_conditions = "Keep dry"
+        picking = self._delivery()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("md_regulatory.report_md_accompanying_document", picking.ids)[0]
+            .decode()
+        )
+        for expected in (
+            self.registration.number,
+            self.registration.holder_id.name,
+            "KIT-2601",
+            GTIN,
+            "Hangzhou Hospital",
+            "Keep dry",
+            self.lot.expiration_date.strftime("%m/%d/%Y"),
+        ):
+            self.assertIn(expected, html)
 
     def test_a_plain_medical_devices_user_cannot_record_a_check(self):
         self._require_check()
