@@ -154,6 +154,7 @@ class MdOutboundCheckLine(models.Model):
     _md_parent_field = "check_id"
 
     check_id = fields.Many2one("md.outbound.check", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="check_id.company_id", store=True, index=True)
     product_id = fields.Many2one("product.product", required=True)
     lot_id = fields.Many2one("stock.lot", "Lot/Serial Number")
     expiration_date = fields.Datetime(related="lot_id.expiration_date")
