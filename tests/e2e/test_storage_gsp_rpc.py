@@ -11,7 +11,7 @@ import json
 import urllib.request
 import uuid
 import xmlrpc.client
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import xmlid_to_res_id
@@ -101,7 +101,7 @@ def readings(serial, temperatures, start):
 def test_live_feed_batches_are_all_or_nothing_and_excursions_hold_the_lot(admin, login_as, cold_room):
     clerk = login_as("rpc_env_clerk", CLERK)
     # One-minute readings from now on: after the lot arrived, within the server's clock tolerance.
-    start = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    start = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     bad = [
         *readings(cold_room["serial"], [5.0, 5.1], start),
         {"logger": cold_room["serial"], "measured_at": "not a time", "temperature": 5.0},
