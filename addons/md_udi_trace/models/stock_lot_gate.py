@@ -27,11 +27,15 @@ The hold rule (this addon): which moves of a lot that is not released
 | shipment through a transit location                | NO      | leaves the site before release       |
 | out of a quarantine location into ordinary stock   | NO      | 7.5.8: stays segregated while held   |
 
+Expired lots (expiry date passed) are neither reserved nor moved to a customer, into
+production or through transit, whatever their status (China GSP, NMPA announcement 2023
+No. 153, Art. 51(6), 80, 87(3)).
+
 Reservation follows the same rule, stricter: held stock is only reserved for
 moves into a location that takes it (stock.location._md_takes_held_stock).
 """
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -73,11 +77,16 @@ class StockMove(models.Model):
 
     def _md_reservable_lot_domain(self):
         """Domain of the lots this move may reserve (hook). Held lots only for moves that take
-        held stock into segregation or disposition."""
+        held stock into segregation or disposition; expired lots never for a delivery or a
+        consumption (GSP, NMPA announcement 2023 No. 153, Art. 51(6): expired devices are
+        locked automatically; Art. 80, 87(3): they are not sold nor shipped)."""
         self.ensure_one()
         if self.location_dest_id._md_takes_held_stock():
             return []
-        return [("md_status", "=", "released")]
+        domain = [("md_status", "=", "released")]
+        if self.location_dest_id.usage in BLOCKED_DESTINATION_USAGES:
+            domain += ["|", ("expiration_date", "=", False), ("expiration_date", ">", fields.Datetime.now())]
+        return domain
 
     def _md_reservation_context(self):
         self.ensure_one()
@@ -135,7 +144,31 @@ class StockMoveLine(models.Model):
             if operation:
                 lots_by_operation.setdefault(operation, self.env["stock.lot"])
                 lots_by_operation[operation] |= line.lot_id
-        return [lots._md_unusable_message(operation) for operation, lots in lots_by_operation.items()]
+        refusals = [lots._md_unusable_message(operation) for operation, lots in lots_by_operation.items()]
+        expired = self._md_expired_lines().lot_id
+        if expired:
+            refusals.append(
+                self.env._(
+                    "Expired devices are not delivered nor used (GSP Art. 80, 87): %s.",
+                    ", ".join(
+                        f"{lot.display_name} ({fields.Date.to_string(lot.expiration_date.date())})"
+                        for lot in expired
+                    ),
+                )
+            )
+        return refusals
+
+    def _md_expired_lines(self):
+        """Lines delivering or consuming a lot whose expiry date has passed."""
+        now = fields.Datetime.now()
+        return self.filtered(
+            lambda line: (
+                line.lot_id.expiration_date
+                and line.lot_id.expiration_date <= now
+                and line.location_dest_id.usage in BLOCKED_DESTINATION_USAGES
+                and not (line.location_dest_id.usage == "production" and line.move_id.unbuild_id)
+            )
+        )
 
     def _md_check_lot_gate(self):
         refusals = [message for message in self._md_lot_gate_refusals() if message]

@@ -1,0 +1,70 @@
+"""Expired devices are neither reserved nor shipped, and devices with an expiry date leave
+first-expired-first-out (GSP, NMPA announcement 2023 No. 153, Art. 51(6), 76, 80, 87(3))."""
+
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestExpiryGate(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stock = cls.env.ref("stock.stock_location_stock")
+        cls.customer = cls.env.ref("stock.stock_location_customers")
+        cls.product = cls.env["product.product"].create(
+            {"name": "Test strip", "md_is_device": True, "md_label_lot": True, "md_label_expiry": True}
+        )  # fmt: skip
+        now = fields.Datetime.now()
+        cls.expired, cls.soon, cls.later = (
+            cls.env["stock.lot"].create(
+                {"name": name, "product_id": cls.product.id, "expiration_date": now + timedelta(days=days)}
+            )
+            for name, days in (("TS-EXPIRED", -1), ("TS-SOON", 30), ("TS-LATER", 300))
+        )
+        for lot in (cls.later, cls.expired, cls.soon):  # received in this order: FIFO would take LATER
+            cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 1, lot_id=lot)
+
+    def _delivery(self, quantity):
+        move = self.env["stock.move"].create(
+            {"name": "ship", "product_id": self.product.id, "product_uom_qty": quantity,
+             "location_id": self.stock.id, "location_dest_id": self.customer.id}
+        )  # fmt: skip
+        move._action_confirm()
+        move._action_assign()
+        return move
+
+    def test_expired_lots_are_not_reserved_and_the_first_to_expire_goes_first(self):
+        move = self._delivery(1)
+        self.assertEqual(move.move_line_ids.lot_id, self.soon)
+        move = self._delivery(2)
+        self.assertEqual(move.move_line_ids.lot_id, self.later, "the expired lot is never reserved")
+        self.assertEqual(move.quantity, 1)
+
+    def test_an_expired_lot_picked_by_hand_cannot_ship(self):
+        move = self._delivery(1)
+        with self.assertRaisesRegex(UserError, "Expired devices are not delivered"):
+            move.move_line_ids = [
+                Command.clear(),
+                Command.create({"product_id": self.product.id, "lot_id": self.expired.id, "quantity": 1,
+                                "location_id": self.stock.id, "location_dest_id": self.customer.id}),
+            ]  # fmt: skip
+
+    def test_an_expired_lot_may_still_be_scrapped_or_moved_internally(self):
+        quarantine = self.env["stock.location"].create(
+            {"name": "Expired goods", "location_id": self.stock.id}
+        )
+        move = self.env["stock.move"].create(
+            {"name": "segregate", "product_id": self.product.id, "product_uom_qty": 1, "location_id": self.stock.id,
+             "location_dest_id": quarantine.id,
+             "move_line_ids": [Command.create({"product_id": self.product.id, "lot_id": self.expired.id,
+                                               "quantity": 1, "location_id": self.stock.id,
+                                               "location_dest_id": quarantine.id})]}
+        )  # fmt: skip
+        move._action_confirm()
+        move.picked = True
+        move._action_done()
+        self.assertEqual(move.state, "done")
