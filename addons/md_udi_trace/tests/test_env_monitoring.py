@@ -350,3 +350,26 @@ class TestExcursions(MdEnvCase):
                                 "picked": True,
                                 "location_id": self.room.id, "location_dest_id": self.customer.id})
             ]  # fmt: skip
+
+
+@tagged("post_install", "-at_install")
+class TestMonthlyRecord(MdEnvCase):
+    def test_the_monthly_record_has_a_row_per_day_and_the_excursions(self):
+        # GSP (NMPA announcement 2023 No. 153) Art. 21(9), 74(4): the temperature record of a place.
+        self.env.user.tz = "UTC"
+        self._ingest(self._rows([5.0, 9.0, 5.0]))
+        wizard = self.env["md.env.record.print"].create({"place_id": self.place.id, "month": "2026-11-17"})
+        days = wizard._md_days()
+        self.assertEqual(len(days), 30)
+        third = days[2]
+        self.assertEqual(
+            (third["count"], third["low"], third["high"], bool(third["outside"])), (3, 5.0, 9.0, True)
+        )
+        self.assertEqual(days[3]["count"], 0)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("md_udi_trace.report_md_env_record", wizard.ids)[0]
+            .decode()
+        )
+        self.assertIn(wizard._md_excursions().name, html)
+        self.assertIn("LOG-T1", html)

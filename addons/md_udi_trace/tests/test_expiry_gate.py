@@ -58,8 +58,8 @@ class TestExpiryGate(TransactionCase):
             {"name": "Expired goods", "location_id": self.stock.id}
         )
         move = self.env["stock.move"].create(
-            {"name": "segregate", "product_id": self.product.id, "product_uom_qty": 1, "location_id": self.stock.id,
-             "location_dest_id": quarantine.id,
+            {"name": "segregate", "product_id": self.product.id, "product_uom_qty": 1,
+             "location_id": self.stock.id, "location_dest_id": quarantine.id,
              "move_line_ids": [Command.create({"product_id": self.product.id, "lot_id": self.expired.id,
                                                "quantity": 1, "location_id": self.stock.id,
                                                "location_dest_id": quarantine.id})]}

@@ -4,3 +4,4 @@ from . import md_scan_count
 from . import md_label_print
 from . import md_label_print_line
 from . import md_env_reading_upload
+from . import md_env_record_print
