@@ -32,6 +32,9 @@ def uninstall_hook(env):
     stock history.
     """
     delete_module_signatures(env, "md_udi_trace")
+    # Readings and excursions go with their tables; emptied first so that Odoo can delete the
+    # places, loggers and locations (demo data) they refer to.
+    env.cr.execute("DELETE FROM md_env_reading; DELETE FROM md_env_excursion")
     try:
         with env.cr.savepoint():
             _delete_demo_story(env.cr)
