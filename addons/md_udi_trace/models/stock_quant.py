@@ -5,6 +5,11 @@ class StockQuant(models.Model):
     _inherit = "stock.quant"  # pylint: disable=consider-merging-classes-inherited
 
     md_lot_status = fields.Selection(related="lot_id.md_status", string="Lot Status")
+    md_alert_date = fields.Datetime(
+        related="lot_id.alert_date",
+        string="Near-Expiry Alert From",
+        help="The expiry date less the product's alert days.",
+    )
 
     def _get_removal_strategy(self, product_id, location_id):
         """Devices with an expiry date leave first-expired-first-out unless a category or

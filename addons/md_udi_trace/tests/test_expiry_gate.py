@@ -1,6 +1,7 @@
 """Expired devices are neither reserved nor shipped, and devices with an expiry date leave
 first-expired-first-out (GSP, NMPA announcement 2023 No. 153, Art. 51(6), 76, 80, 87(3))."""
 
+from ast import literal_eval
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -16,7 +17,8 @@ class TestExpiryGate(TransactionCase):
         cls.stock = cls.env.ref("stock.stock_location_stock")
         cls.customer = cls.env.ref("stock.stock_location_customers")
         cls.product = cls.env["product.product"].create(
-            {"name": "Test strip", "md_is_device": True, "md_label_lot": True, "md_label_expiry": True}
+            {"name": "Test strip", "md_is_device": True, "md_label_lot": True, "md_label_expiry": True,
+             "alert_time": 60}
         )  # fmt: skip
         now = fields.Datetime.now()
         cls.expired, cls.soon, cls.later = (
@@ -68,3 +70,12 @@ class TestExpiryGate(TransactionCase):
         move.picked = True
         move._action_done()
         self.assertEqual(move.state, "done")
+
+    def test_the_near_expiry_list_shows_lots_past_their_alert_date(self):
+        # GSP Art. 76: near-expiry warning (the product's alert days before the expiry date).
+        action = self.env["ir.actions.act_window"]._for_xml_id("md_udi_trace.action_md_near_expiry_stock")
+        near = self.env["stock.quant"].search(
+            [*literal_eval(action["domain"]), ("product_id", "=", self.product.id),
+             ("md_alert_date", "<=", fields.Datetime.now()), ("expiration_date", ">", fields.Datetime.now())]
+        )  # fmt: skip
+        self.assertEqual(near.lot_id, self.soon)
