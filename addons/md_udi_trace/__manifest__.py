@@ -48,6 +48,7 @@
         "data/md_udi_trace_audit_data.xml",
         "data/md_udi_trace_retention_data.xml",
         "data/md_env_data.xml",
+        "data/md_lot_hold_signature_data.xml",
     ],
     "demo": [
         "demo/md_device_demo.xml",

@@ -28,3 +28,4 @@ from . import md_env_logger
 from . import md_env_reading
 from . import md_env_excursion
 from . import md_env_place_demo
+from . import stock_move_return

@@ -36,7 +36,7 @@ class MdLotHold(models.Model):
 
     # Who placed it and when are the system's record of the act; the release is the transition.
     _md_transition_fields = ("placed_by_id", "placed_at", "released_by_id", "released_at", "release_reason")
-    _md_create_only_fields = ("lot_id", "hold_type", "res_model", "res_id")
+    _md_create_only_fields = ("lot_id", "hold_type", "res_model", "res_id", "sales_return")
     _md_closed_states = ("released",)
     _md_deletable_states = ()
     _md_signed_fields = ["lot_id", "hold_type", "reason", "res_model", "res_id"]
@@ -66,6 +66,10 @@ class MdLotHold(models.Model):
     )
     res_id = fields.Many2oneReference(string="Source Record ID", model_field="res_model", index=True)
     source_display = fields.Char(string="Source", compute="_compute_source_display")
+    sales_return = fields.Boolean(
+        readonly=True,
+        help="Placed on a lot returned by a customer: restocked only on a signed release after inspection.",
+    )
     state = fields.Selection(
         [("active", "Active"), ("released", "Released")],
         required=True,
@@ -150,6 +154,7 @@ class MdLotHold(models.Model):
                 )
             )
         self._md_check_required_signature(RELEASED)
+        self._md_check_return_signed()
         self._md_write_transition(
             {
                 "state": "released",
@@ -159,6 +164,21 @@ class MdLotHold(models.Model):
             }
         )
         return True
+
+    def _md_check_return_signed(self):
+        """Returned devices are checked by the acceptance staff before they go back to saleable
+        stock, and the decision is recorded (China GSP, NMPA announcement 2023 No. 153, Art. 106-107;
+        ISO 13485:2016 7.5.8): a sales return's hold is released only by a "released" signature."""
+        signed = set(self._md_valid_signatures(RELEASED).mapped("res_id"))
+        unsigned = self.filtered(lambda hold: hold.sales_return and hold.id not in signed)
+        if unsigned:
+            raise UserError(
+                self.env._(
+                    "Returned devices go back to stock only after their inspection is signed: sign the hold "
+                    "of %s as released.",
+                    ", ".join(unsigned.lot_id.mapped("display_name")),
+                )
+            )
 
     def action_open_source(self):
         self.ensure_one()

@@ -64,10 +64,11 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     # Service methods for the modules above (recall, quarantine, NCR)
     # ------------------------------------------------------------------
-    def _md_place_hold(self, hold_type, reason, source=None):
+    def _md_place_hold(self, hold_type, reason, source=None, sales_return=False):
         """Place one active hold per lot in self, in one create call.
 
         :param source: the record placing the hold (a recall, an NCR...), or None
+        :param sales_return: the lots came back from a customer (released on a signature only)
         :return: the new md.lot.hold records
         """
         if not self:
@@ -78,7 +79,16 @@ class StockLot(models.Model):
             source.ensure_one()
         source_vals = {"res_model": source._name, "res_id": source.id} if source is not None else {}
         holds = self.env["md.lot.hold"].create(
-            [{"lot_id": lot.id, "hold_type": hold_type, "reason": reason, **source_vals} for lot in self]
+            [
+                {
+                    "lot_id": lot.id,
+                    "hold_type": hold_type,
+                    "reason": reason,
+                    "sales_return": sales_return,
+                    **source_vals,
+                }
+                for lot in self
+            ]
         )
         self._md_drop_reservations()
         return holds
