@@ -22,6 +22,13 @@ class ResCompany(models.Model):
         "has checked them by scanning (出库复核: GSP, NMPA announcement 2023 No. 153, Art. 87).",
     )
 
+    md_receipt_gate_required = fields.Boolean(
+        "Supplier Approvals Checked at Receipt",
+        help="Receipts of devices from a supplier, with or without a purchase order, are validated only when "
+        "the supplier's first-time approval with its licences in force and each device's first-time product "
+        "approval are valid on the day (进货查验: State Council Order 739, Art. 45).",
+    )
+
     @api.model
     def _md_init_licence_countries(self):
         """At install, the companies that exist already require customer licences in China."""

@@ -43,4 +43,31 @@ class StockPicking(models.Model):
         gate = self.env["md.market.gate"]
         violations = gate._md_registration_violations(requests)
         violations += gate._md_customer_licence_violations(licence_requests)
+        violations += self._md_receipt_violations()
         return gate._md_not_overridden(violations, also_covered_by=lambda picking: [picking.sale_id])
+
+    def _md_receipt_violations(self):
+        """Receipts from a supplier, with or without a purchase order, where the company checks
+        at receipt (进货查验): the supplier's first-time approval with its licences in force
+        and each device's first-time product approval, as on the purchase order (State
+        Council Order 739, Art. 45: the supplier's qualification is checked when buying; GSP,
+        NMPA announcement 2023 No. 153, Art. 60-65: receiving and acceptance)."""
+        receipts = self.filtered(
+            lambda p: (
+                p.company_id.md_receipt_gate_required
+                and p.picking_type_code == "incoming"
+                and p.location_id.usage == "supplier"
+            )
+        )
+        moves = receipts.move_ids.filtered(lambda m: m.state != "cancel" and m.product_id.md_is_device)
+        gate = self.env["md.market.gate"]
+        violations = gate._md_supplier_violations(
+            [
+                (move.picking_id, move.product_id, move.picking_id.partner_id, move.picking_id.company_id)
+                for move in moves
+            ]
+        )
+        violations += gate._md_product_qualification_violations(
+            [(move.picking_id, move.product_id, move.picking_id.company_id) for move in moves]
+        )
+        return violations

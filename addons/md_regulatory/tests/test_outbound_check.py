@@ -1,15 +1,17 @@
 """GSP at delivery: the customer's licence checked when shipping, and the outbound check
 (出库复核) by a second person (NMPA announcement 2023 No. 153, Art. 81-82, 87-88)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .market_access import grant_market_access
 from .qualification_common import MdQualificationCase
 
 GTIN = "06901234567892"
+EXPIRY = datetime(2099, 6, 15, 12, 0)
 
 
 @tagged("post_install", "-at_install")
@@ -27,7 +29,8 @@ class TestDeliveryGsp(MdQualificationCase):
             {
                 "name": "KIT-2601",
                 "product_id": cls.kit.id,
-                "expiration_date": fields.Datetime.now() + timedelta(days=365),
+                # Noon UTC: the same calendar day in any time zone the report prints it in.
+                "expiration_date": EXPIRY,
             }
         )
 
@@ -164,7 +167,7 @@ class TestDeliveryGsp(MdQualificationCase):
             GTIN,
             "Hangzhou Hospital",
             "Keep dry",
-            self.lot.expiration_date.strftime("%m/%d/%Y"),
+            "06/15/2099",
         ):
             self.assertIn(expected, html)
 
@@ -173,3 +176,44 @@ class TestDeliveryGsp(MdQualificationCase):
         picking = self._delivery()
         with self.assertRaises(AccessError):
             self.env["md.outbound.check"].with_user(self.md_user).create({"picking_id": picking.id})
+
+    # --- receipts (进货查验) -----------------------------------------------------------------
+
+    def _receipt(self):
+        suppliers = self.env.ref("stock.stock_location_suppliers")
+        stock = self.warehouse.lot_stock_id
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "partner_id": self.supplier.id,
+                "location_id": suppliers.id,
+                "location_dest_id": stock.id,
+                "move_ids": [
+                    Command.create(
+                        {"name": "kit", "product_id": self.kit.id, "product_uom_qty": 1,
+                         "location_id": suppliers.id, "location_dest_id": stock.id,
+                         "move_line_ids": [Command.create({"product_id": self.kit.id, "lot_id": self.lot.id,
+                                                           "quantity": 1, "location_id": suppliers.id,
+                                                           "location_dest_id": stock.id})]}
+                    )
+                ],
+            }
+        )  # fmt: skip
+        picking.action_confirm()
+        return picking
+
+    def test_a_receipt_without_order_meets_the_supplier_gate_when_the_company_checks_at_receipt(self):
+        self.env.company.md_receipt_gate_required = True
+        picking = self._receipt()
+        with self.assertRaisesRegex(UserError, "Ningbo Tubing Co."):
+            picking.button_validate()
+        with self.assertRaisesRegex(UserError, "Ningbo Tubing Co."):
+            picking.write({"state": "done"})
+        grant_market_access(self.env, self.kit, suppliers=self.supplier)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+    def test_without_the_setting_receipts_are_not_gated(self):
+        picking = self._receipt()
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
