@@ -35,6 +35,8 @@ class MdCapaCase(TransactionCase):
             groups=groups,
             name=login.replace("_", " ").title(),
             password=login + PASSWORD_SUFFIX,
+            # The same "today" as cls.today: dates follow the user's time zone (context_today).
+            tz=cls.env.user.tz,
         )
 
     @staticmethod

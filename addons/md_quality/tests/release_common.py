@@ -57,6 +57,7 @@ class ReleaseCase(TransactionCase):
             {"name": "MD Rel Hospital", "country_id": cls.env.ref("base.cn").id}
         )
         cls._register_for_market(cls.device, cls.hospital.country_id)
+        cls._license_customer(cls.hospital)
         cls.tubing_lot = cls.env["stock.lot"].create({"name": "TUB-REL-1", "product_id": cls.tubing.id})
         cls.env["stock.quant"]._update_available_quantity(
             cls.tubing, cls.stock_location, 100, lot_id=cls.tubing_lot
@@ -95,6 +96,19 @@ class ReleaseCase(TransactionCase):
             )
         )
         registration.with_user(signer).md_sign("approved", cls.password(signer), "Certificate verified")
+
+    @classmethod
+    def _license_customer(cls, customer):
+        """The hospital's licence, checked by md_regulatory when a delivery is validated."""
+        cls.env["md.partner.licence"].with_user(
+            cls._user("md_rel_ra_licences", "md_base.group_md_regulatory")
+        ).create(
+            {
+                "partner_id": customer.id,
+                "licence_type_id": cls.env.ref("md_regulatory.licence_type_cn_healthcare").id,
+                "number": f"PDY-{customer.id}",
+            }
+        )
 
     @staticmethod
     def password(user):
