@@ -42,6 +42,8 @@ class MdSupplierQualityCase(TransactionCase):
             groups=f"{groups},purchase.group_purchase_user",
             name=login.replace("_", " ").title(),
             password=login + PASSWORD_SUFFIX,
+            # The same "today" as the superuser's: dates follow the user's time zone (context_today).
+            tz=cls.env.user.tz,
         )
 
     def sign(self, records, meaning, user, reason="Evaluated and approved"):

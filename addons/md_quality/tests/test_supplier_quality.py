@@ -135,7 +135,8 @@ class TestSupplierPurchaseGate(MdSupplierQualityCase):
         self.assertRefused(self.new_order(self.component), self.component)
 
     def test_approved_passes(self):
-        self.approve(self.new_approval(valid_until=fields.Date.today()))
+        # The last day of validity is the buyer's today (context_today: the user's time zone).
+        self.approve(self.new_approval(valid_until=fields.Date.context_today(self.env.user)))
         order = self.new_order(self.component)
         order.button_confirm()
         self.assertEqual(order.state, "purchase")
