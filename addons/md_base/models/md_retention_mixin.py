@@ -1,7 +1,7 @@
 """Records retention, adopted by declaration.
 
 ISO 13485:2016 4.2.5 (incorporated by FDA's QMSR, 21 CFR 820.10 and 820.35;
-formerly 21 CFR 820.180(b)) and China's GSP (医疗器械经营质量管理规范 Art. 9,
+formerly 21 CFR 820.180(b)) and China's GSP (医疗器械经营质量管理规范 Art. 23,
 under 医疗器械监督管理条例 Art. 45) keep records for a period: nobody deletes
 or archives a record inside it, whatever the path a caller takes (form,
 XML-RPC, JSON-RPC, context keys, the superuser). Only the uninstall of the
@@ -92,7 +92,7 @@ class MdRetentionMixin(models.AbstractModel):
 
     @api.ondelete(at_uninstall=True)
     def _md_unlink_retained(self):
-        # ISO 13485:2016 4.2.5; China GSP Art. 9. Checked at uninstall too: Odoo's uninstall flag is a
+        # ISO 13485:2016 4.2.5; China GSP Art. 23. Checked at uninstall too: Odoo's uninstall flag is a
         # context key that any caller could send, so module_data_uninstalling() checks the module.
         self._md_check_retention(deleting=True)
 

@@ -12,8 +12,9 @@ The rules it encodes (see each addon's ``data/*_retention_data.xml``):
   retention period of the records they produced;
 - China: 医疗器械监督管理条例 (State Council Order 739, 2021) Art. 45 has the
   purchase-inspection (进货查验) and sales records kept for the period the
-  NMPA sets; 医疗器械经营质量管理规范 (GSP) Art. 9 sets it: until 2 years after
-  the device's expiry date, at least 5 years where it has none, permanently
+  NMPA sets; 医疗器械经营质量管理规范 (GSP, NMPA announcement 2023 No. 153) Art. 23
+  sets it: until 2 years after the device's expiry date, at least 5 years where
+  it has none, permanently
   for implantable devices.
 
 A policy names a model that adopts ``md.retention.mixin`` and the records it

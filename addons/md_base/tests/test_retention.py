@@ -13,7 +13,10 @@ from odoo.tools.misc import format_date
 
 from .common import MdBaseTesterCase
 
-GSP = "医疗器械经营质量管理规范 (China GSP) Art. 9; 医疗器械监督管理条例 (Order 739) Art. 45"
+GSP = (
+    "医疗器械经营质量管理规范 (China GSP, NMPA announcement 2023 No. 153) Art. 23; "
+    "医疗器械监督管理条例 (Order 739) Art. 45"
+)
 ISO_4_2_5 = "ISO 13485:2016 4.2.5; 21 CFR 820.35 (QMSR)"
 
 
@@ -60,7 +63,7 @@ class MdRetentionCase(MdBaseTesterCase):
 @tagged("post_install", "-at_install")
 class TestRetentionPeriods(MdRetentionCase):
     """How long a record is kept: ISO 13485:2016 4.2.5 (QMSR 21 CFR 820.35; formerly 820.180(b)) and
-    China GSP (医疗器械经营质量管理规范 Art. 9, under 医疗器械监督管理条例 Art. 45)."""
+    China GSP (医疗器械经营质量管理规范 Art. 23, under 医疗器械监督管理条例 Art. 45)."""
 
     def test_regulated_records_adopt_retention_by_their_workflow(self):
         adopting = self.Policy._md_adopting_model_names()
@@ -71,7 +74,7 @@ class TestRetentionPeriods(MdRetentionCase):
         self.assertEqual(self.kept(self.new_tester()), (False, False), "no policy, no period")
 
     def test_period_counts_from_a_date_gsp_art_9(self):
-        """GSP Art. 9: kept until 2 years after the device's expiry date."""
+        """GSP Art. 23: kept until 2 years after the device's expiry date."""
         self.policy(start_field="expiry_date", legal_basis=GSP)
         tester = self.new_tester(expiry_date="2027-06-30")
         self.assertEqual(self.kept(tester), (date(2029, 6, 30), False))
@@ -88,7 +91,7 @@ class TestRetentionPeriods(MdRetentionCase):
         self.assertEqual(self.kept(tester), (date(2029, 6, 30), False))
 
     def test_without_a_date_counts_from_creation_gsp_art_9(self):
-        """GSP Art. 9: at least 5 years where the device has no expiry date."""
+        """GSP Art. 23: at least 5 years where the device has no expiry date."""
         self.policy(start_field="line_ids.expires_on")
         tester = self.new_tester()
         five_years = self.created_on(tester) + relativedelta(years=5)
@@ -118,7 +121,7 @@ class TestRetentionPeriods(MdRetentionCase):
         self.assertEqual(self.kept(undated), (self.created_on(undated) + relativedelta(years=5), False))
 
     def test_permanent_domain_gsp_art_9_implantables(self):
-        """GSP Art. 9: the records of implantable devices are kept permanently."""
+        """GSP Art. 23: the records of implantable devices are kept permanently."""
         self.policy(start_field="expiry_date", permanent_domain="[('implanted', '=', True)]")
         implant = self.new_tester(expiry_date="2027-06-30", implanted=True)
         self.assertEqual(self.kept(implant), (False, True))

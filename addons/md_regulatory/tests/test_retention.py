@@ -17,7 +17,7 @@ def kept(record):
 @tagged("post_install", "-at_install")
 class TestSalesRecordRetention(MdQualificationCase):
     """China: sales records (销售记录) are kept until 2 years after the devices' expiry date, at least 5
-    years without one, permanently for implantable devices (医疗器械经营质量管理规范 Art. 9, under
+    years without one, permanently for implantable devices (医疗器械经营质量管理规范 Art. 23, under
     医疗器械监督管理条例, State Council Order 739, Art. 45): md_regulatory's sales order policy."""
 
     @classmethod

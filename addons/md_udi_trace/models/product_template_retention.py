@@ -8,7 +8,7 @@ class ProductTemplate(models.Model):
 
     md_implantable = fields.Boolean(
         help="China: the purchase-inspection (进货查验) and sales records of implantable devices are kept "
-        "permanently (医疗器械经营质量管理规范 Art. 9; 医疗器械经营监督管理办法 Art. 32).",
+        "permanently (医疗器械经营质量管理规范 Art. 23; 医疗器械经营监督管理办法 Art. 32).",
     )
     md_expected_life_years = fields.Integer(
         "Expected Life (years)",

@@ -14,7 +14,7 @@ from .test_genealogy_common import GenealogyCase
 class TestTransferRetention(GenealogyCase):
     """China: receipts are purchase-inspection records (进货查验记录), deliveries sales records
     (销售记录), kept until 2 years after the device's expiry date, at least 5 years without one,
-    permanently for implantable devices (医疗器械经营质量管理规范 Art. 9, under 医疗器械监督管理条例,
+    permanently for implantable devices (医疗器械经营质量管理规范 Art. 23, under 医疗器械监督管理条例,
     State Council Order 739, Art. 45): md_udi_trace's default retention policies."""
 
     @classmethod
