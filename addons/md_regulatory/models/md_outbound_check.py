@@ -95,10 +95,9 @@ class MdOutboundCheck(models.Model):
                 )
             )
         expected = picking._md_outbound_quantities()
+        today = fields.Date.context_today(self)  # an expiry date is a calendar date, usable through that day
         expired = [
-            lot
-            for _product, lot in expected
-            if lot.expiration_date and lot.expiration_date < fields.Datetime.now()
+            lot for _product, lot in expected if lot.expiration_date and lot.expiration_date.date() < today
         ]
         if expired:
             raise UserError(

@@ -35,6 +35,8 @@ Reservation follows the same rule, stricter: held stock is only reserved for
 moves into a location that takes it (stock.location._md_takes_held_stock).
 """
 
+from datetime import datetime, time
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
@@ -85,7 +87,13 @@ class StockMove(models.Model):
             return []
         domain = [("md_status", "=", "released")]
         if self.location_dest_id.usage in BLOCKED_DESTINATION_USAGES:
-            domain += ["|", ("expiration_date", "=", False), ("expiration_date", ">", fields.Datetime.now())]
+            # An expiry date is a calendar date: the lot is usable through that day.
+            first_instant_of_today = datetime.combine(fields.Date.context_today(self), time.min)
+            domain += [
+                "|",
+                ("expiration_date", "=", False),
+                ("expiration_date", ">=", first_instant_of_today),
+            ]
         return domain
 
     def _md_reservation_context(self):
@@ -159,12 +167,12 @@ class StockMoveLine(models.Model):
         return refusals
 
     def _md_expired_lines(self):
-        """Lines delivering or consuming a lot whose expiry date has passed."""
-        now = fields.Datetime.now()
+        """Lines delivering or consuming a lot whose expiry date (a calendar date) has passed."""
+        today = fields.Date.context_today(self)
         return self.filtered(
             lambda line: (
                 line.lot_id.expiration_date
-                and line.lot_id.expiration_date <= now
+                and line.lot_id.expiration_date.date() < today
                 and line.location_dest_id.usage in BLOCKED_DESTINATION_USAGES
                 and not (line.location_dest_id.usage == "production" and line.move_id.unbuild_id)
             )
