@@ -34,6 +34,8 @@
         "data/md_regulatory_retention_data.xml",
         "security/md_outbound_check_security.xml",
         "views/md_outbound_check_views.xml",
+        "security/md_receipt_acceptance_security.xml",
+        "views/md_receipt_acceptance_views.xml",
         "report/md_accompanying_document.xml",
     ],
     "demo": [

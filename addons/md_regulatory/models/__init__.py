@@ -33,4 +33,6 @@ from . import md_recall_settings
 from . import res_company
 from . import md_outbound_check
 from . import stock_picking_outbound_check
+from . import md_receipt_acceptance
+from . import stock_picking_acceptance
 from . import stock_picking_accompanying

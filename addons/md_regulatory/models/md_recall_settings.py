@@ -45,6 +45,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.md_outbound_check_required", readonly=False
     )
     md_receipt_gate_required = fields.Boolean(related="company_id.md_receipt_gate_required", readonly=False)
+    md_acceptance_required = fields.Boolean(related="company_id.md_acceptance_required", readonly=False)
     md_fda_registration_number = fields.Char(related="company_id.md_fda_registration_number", readonly=False)
 
     @api.constrains("md_recall_effectiveness_threshold")

@@ -29,6 +29,13 @@ class ResCompany(models.Model):
         "approval are valid on the day (进货查验: State Council Order 739, Art. 45).",
     )
 
+    md_acceptance_required = fields.Boolean(
+        "Acceptance of Receipts",
+        help="Receipts of devices, from a supplier or returned by a customer, are validated only after the "
+        "acceptance person has checked the goods and confirmed the acceptance record (验收: GSP, NMPA "
+        "announcement 2023 No. 153, Art. 64-65).",
+    )
+
     @api.model
     def _md_init_licence_countries(self):
         """At install, the companies that exist already require customer licences in China."""

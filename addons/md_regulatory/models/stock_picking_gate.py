@@ -52,13 +52,13 @@ class StockPicking(models.Model):
         and each device's first-time product approval, as on the purchase order (State
         Council Order 739, Art. 45: the supplier's qualification is checked when buying; GSP,
         NMPA announcement 2023 No. 153, Art. 60-65: receiving and acceptance)."""
-        receipts = self.filtered(
-            lambda p: (
-                p.company_id.md_receipt_gate_required
-                and p.picking_type_code == "incoming"
-                and p.location_id.usage == "supplier"
-            )
-        )
+        receipts = self.filtered(lambda p: p.company_id.md_receipt_gate_required)
+        return receipts._md_supplier_approval_violations()
+
+    def _md_supplier_approval_violations(self):
+        """Of the receipts from a supplier among these pickings: the supplier's approval and the
+        devices' first-time approvals."""
+        receipts = self.filtered(lambda p: p.picking_type_code == "incoming" and p.location_id.usage == "supplier")
         moves = receipts.move_ids.filtered(lambda m: m.state != "cancel" and m.product_id.md_is_device)
         gate = self.env["md.market.gate"]
         violations = gate._md_supplier_violations(

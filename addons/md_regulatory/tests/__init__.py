@@ -8,3 +8,4 @@ from . import test_registration
 from . import test_qualification
 from . import test_retention
 from . import test_outbound_check
+from . import test_receipt_acceptance
