@@ -411,7 +411,7 @@ class MdQualityNcrDisposition(models.Model):
         wizard = (
             self.env["stock.return.picking"]
             .with_context(active_id=receipt.id, active_model="stock.picking", active_ids=receipt.ids)
-            .create({"picking_id": receipt.id})
+            .create({"picking_id": receipt.id, "md_return_reason": self._md_return_reason()})
         )
         line = wizard.product_return_moves.filtered(lambda r: r.product_id == self.product_id)[:1]
         line.quantity = self.uom_id._compute_quantity(self.quantity, self.product_id.uom_id)
@@ -422,6 +422,10 @@ class MdQualityNcrDisposition(models.Model):
         )
         self._md_reserve_lot(picking.move_ids.filtered(lambda m: m.product_id == self.product_id))
         return picking
+
+    def _md_return_reason(self):
+        """The return record's reason (GSP Art. 107): the NCR and what does not conform."""
+        return f"{self.ncr_id.name}: {self.ncr_id.description}"[:500]
 
     def _md_outgoing_to_supplier(self):
         partner = self.ncr_id.partner_id
@@ -440,6 +444,7 @@ class MdQualityNcrDisposition(models.Model):
                 "location_id": self.location_id.id,
                 "location_dest_id": destination.id,
                 "origin": self.ncr_id.name,
+                "md_return_reason": self._md_return_reason(),
                 "company_id": self.company_id.id,
                 "move_ids": [
                     Command.create(

@@ -35,4 +35,8 @@ from . import md_outbound_check
 from . import stock_picking_outbound_check
 from . import md_receipt_acceptance
 from . import stock_picking_acceptance
+from . import stock_picking_return_reason
+from . import stock_move_gsp
+from . import stock_move_line_gsp
 from . import stock_picking_accompanying
+from . import purchase_order_line_gsp

@@ -86,6 +86,19 @@ class MdMarketGate(models.AbstractModel):
         return violations
 
     @api.model
+    def _md_registration_lookup(self, requests):
+        """``lookup(product, country, company)`` -> the best registration (or none) for any of
+        ``requests`` ([(document, product, country, company)]), all read in one query."""
+        found = self._md_query_registrations(requests) if requests else {}
+        registrations = self.env["md.registration"].sudo()
+
+        def lookup(product, country, company):
+            key = (product.product_tmpl_id.id, country.id, company.id)
+            return registrations.browse(found.get(key, (None, False))[0])
+
+        return lookup
+
+    @api.model
     def _md_query_registrations(self, requests):
         """{(template, country, company): (best registration id or None, in force)}: one query."""
         self.env["md.registration"].flush_model()

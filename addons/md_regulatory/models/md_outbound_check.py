@@ -154,7 +154,30 @@ class MdOutboundCheckLine(models.Model):
 
     check_id = fields.Many2one("md.outbound.check", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="check_id.company_id", store=True, index=True)
+    picking_id = fields.Many2one(related="check_id.picking_id", string="Delivery")
+    partner_id = fields.Many2one(related="check_id.partner_id")
+    checker_id = fields.Many2one(related="check_id.checker_id")
+    checked_at = fields.Datetime(related="check_id.checked_at")
     product_id = fields.Many2one("product.product", required=True)
+    udi_di = fields.Char(related="product_id.md_udi_di", string="UDI-DI")
+    model = fields.Char(related="product_id.md_model_version", string="Model")
+    manufacturer_id = fields.Many2one(related="product_id.md_manufacturer_id", string="Manufacturer")
+    registration = fields.Char("Registration No.", compute="_compute_registration")
     lot_id = fields.Many2one("stock.lot", "Lot/Serial Number")
     expiration_date = fields.Datetime(related="lot_id.expiration_date")
     quantity_checked = fields.Float(digits="Product Unit of Measure", required=True, default=1.0)
+
+    @api.depends("product_id", "picking_id.partner_id")
+    def _compute_registration(self):
+        """The registration or filing number for the delivery's market (GSP Art. 88)."""
+        requests = [
+            (line, line.product_id, line._md_market(), line.company_id)
+            for line in self
+            if line.product_id.md_is_device and line._md_market()
+        ]
+        registration_of = self.env["md.market.gate"]._md_registration_lookup(requests)
+        for line in self:
+            line.registration = registration_of(line.product_id, line._md_market(), line.company_id).number or False
+
+    def _md_market(self):
+        return self.picking_id.partner_id.country_id or self.company_id.country_id

@@ -541,7 +541,12 @@ class MdRecallCustomer(models.Model):
             self.env["stock.return.picking"]
             .sudo()
             .with_context(active_model="stock.picking", active_id=delivery.id, active_ids=delivery.ids)
-            .create({"picking_id": delivery.id})
+            .create(
+                {
+                    "picking_id": delivery.id,
+                    "md_return_reason": self.env._("Recall %s", self.recall_id.name),
+                }
+            )
         )
         remaining = self.outstanding_qty
         for return_line in wizard.product_return_moves:

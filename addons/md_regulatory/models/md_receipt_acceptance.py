@@ -185,6 +185,10 @@ class MdReceiptAcceptanceLine(models.Model):
 
     acceptance_id = fields.Many2one("md.receipt.acceptance", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="acceptance_id.company_id", store=True, index=True)
+    picking_id = fields.Many2one(related="acceptance_id.picking_id", string="Receipt")
+    partner_id = fields.Many2one(related="acceptance_id.partner_id", string="Supplier")
+    inspector_id = fields.Many2one(related="acceptance_id.inspector_id")
+    accepted_at = fields.Datetime(related="acceptance_id.accepted_at")
     product_id = fields.Many2one("product.product", required=True, readonly=True)
     udi_di = fields.Char(related="product_id.md_udi_di", string="UDI-DI")
     model = fields.Char(related="product_id.md_model_version", string="Model")
@@ -195,7 +199,9 @@ class MdReceiptAcceptanceLine(models.Model):
     uom_id = fields.Many2one(related="product_id.uom_id")
     quantity_received = fields.Float(digits="Product Unit of Measure", readonly=True)
     quantity_accepted = fields.Float(digits="Product Unit of Measure")
-    quantity_rejected = fields.Float(digits="Product Unit of Measure", compute="_compute_quantity_rejected")
+    quantity_rejected = fields.Float(
+        digits="Product Unit of Measure", compute="_compute_quantity_rejected", store=True
+    )
     rejection_reason = fields.Char("Nonconformity")
     disposal = fields.Selection(DISPOSALS)
 
@@ -213,11 +219,10 @@ class MdReceiptAcceptanceLine(models.Model):
             for line in self
             if line.product_id.md_is_device and line.company_id.country_id
         ]
-        found = self.env["md.market.gate"]._md_query_registrations(requests) if requests else {}
-        registrations = self.env["md.registration"].sudo()
+        registration_of = self.env["md.market.gate"]._md_registration_lookup(requests)
         for line in self:
-            key = (line.product_id.product_tmpl_id.id, line.company_id.country_id.id, line.company_id.id)
-            line.registration = registrations.browse(found.get(key, (None, False))[0]).number or False
+            registration = registration_of(line.product_id, line.company_id.country_id, line.company_id)
+            line.registration = registration.number or False
 
     def _md_check_lines(self):
         today = fields.Date.context_today(self)

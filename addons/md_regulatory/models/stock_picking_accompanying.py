@@ -16,16 +16,12 @@ class StockPicking(models.Model):
         self.ensure_one()
         lines = self.move_line_ids.filtered(lambda line: line.quantity)
         country = self.partner_id.country_id or self.company_id.country_id
-        registrations = {}
-        if lines and country:
-            requests = [(self, line.product_id, country, self.company_id) for line in lines]
-            registrations = self.env["md.market.gate"]._md_query_registrations(requests)
-        Registration = self.env["md.registration"].sudo()
+        requests = [(self, line.product_id, country, self.company_id) for line in lines] if country else []
+        registration_of = self.env["md.market.gate"]._md_registration_lookup(requests)
         rows = []
         for line in lines:
             product = line.product_id
-            key = (product.product_tmpl_id.id, country.id if country else None, self.company_id.id)
-            registration = Registration.browse(registrations.get(key, (None, False))[0])
+            registration = registration_of(product, country, self.company_id)
             rows.append(
                 {
                     "product": product.name,

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .market_access import grant_market_access
 from .qualification_common import MdQualificationCase
@@ -217,3 +218,47 @@ class TestDeliveryGsp(MdQualificationCase):
         picking = self._receipt()
         picking.button_validate()
         self.assertEqual(picking.state, "done")
+
+    # --- GSP records ----------------------------------------------------------------------
+
+    def test_the_sales_record_carries_the_gsp_columns(self):
+        # GSP Art. 84: registration number, lot, use-by date, buyer and its licence number.
+        licence = self._licensed()
+        picking = self._delivery()
+        picking.button_validate()
+        action = self.env.ref("md_regulatory.action_md_gsp_sales_records")
+        rows = self.env["stock.move.line"].search(safe_eval(action.domain) + [("picking_id", "=", picking.id)])
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(
+            (rows.md_registration_number, rows.md_registrant, rows.md_partner_licence, rows.lot_id.name),
+            (self.registration.number, self.registration.holder_id.name, licence.number, "KIT-2601"),
+        )
+        self.assertEqual(rows.md_udi, f"(01){GTIN}(17)990615(10)KIT-2601")
+        exported = rows.export_data(["md_registration_number", "md_udi", "md_lot_expiration_date"])["datas"]
+        self.assertEqual(exported[0][:2], [self.registration.number, rows.md_udi])
+
+    def test_a_return_names_its_reason_whatever_the_path(self):
+        # GSP Art. 107: the return record carries the reason of the return.
+        self._licensed()
+        picking = self._delivery()
+        picking.button_validate()
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({"picking_id": picking.id})
+        )
+        wizard.product_return_moves.quantity = 1.0
+        with self.assertRaisesRegex(UserError, "reason of the return"):
+            wizard.action_create_returns()
+        wizard.md_return_reason = "Wrong size ordered"
+        returned = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        self.assertEqual(returned.md_return_reason, "Wrong size ordered")
+        returned.md_return_reason = False
+        returned.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, "reason of the return"):
+            returned.button_validate()
+        returned.md_return_reason = "Wrong size ordered"
+        returned.button_validate()
+        action = self.env.ref("md_regulatory.action_md_gsp_return_records")
+        row = self.env["stock.move.line"].search(safe_eval(action.domain) + [("picking_id", "=", returned.id)])
+        self.assertEqual((row.md_return_reason, row.md_returned_picking_id), ("Wrong size ordered", picking))
