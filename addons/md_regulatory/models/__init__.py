@@ -40,3 +40,6 @@ from . import stock_move_gsp
 from . import stock_move_line_gsp
 from . import stock_picking_accompanying
 from . import purchase_order_line_gsp
+from . import md_storage_check_plan
+from . import md_storage_check
+from . import md_storage_check_line

@@ -177,7 +177,9 @@ class MdOutboundCheckLine(models.Model):
         ]
         registration_of = self.env["md.market.gate"]._md_registration_lookup(requests)
         for line in self:
-            line.registration = registration_of(line.product_id, line._md_market(), line.company_id).number or False
+            line.registration = (
+                registration_of(line.product_id, line._md_market(), line.company_id).number or False
+            )
 
     def _md_market(self):
         return self.picking_id.partner_id.country_id or self.company_id.country_id

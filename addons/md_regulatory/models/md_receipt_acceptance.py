@@ -53,9 +53,7 @@ class MdReceiptAcceptance(models.Model):
         "Accompanying Document Checked",
         help="The goods match the accompanying document (随货同行单) and the purchase record (GSP Art. 60).",
     )
-    packaging_checked = fields.Boolean(
-        "Appearance, Packaging and Labels Checked", help="GSP Art. 64."
-    )
+    packaging_checked = fields.Boolean("Appearance, Packaging and Labels Checked", help="GSP Art. 64.")
     certificates_checked = fields.Boolean(
         "Certificates of Conformity Checked",
         help="Each lot comes with its certificate of conformity (合格证明文件, GSP Art. 57 and 64).",
@@ -112,7 +110,9 @@ class MdReceiptAcceptance(models.Model):
         self._md_check_state(("draft",), self.env._("Confirming the acceptance"))
         if self.inspector_id != self.env.user:
             raise UserError(
-                self.env._("Only %s, who accepts this receipt, can confirm the acceptance.", self.inspector_id.name)
+                self.env._(
+                    "Only %s, who accepts this receipt, can confirm the acceptance.", self.inspector_id.name
+                )
             )
         picking = self.picking_id.sudo()
         self._md_check_checklist()
@@ -136,7 +136,9 @@ class MdReceiptAcceptance(models.Model):
         ]
         if missing:
             raise UserError(
-                self.env._("Before confirming the acceptance, check: %s (GSP Art. 60, 64).", ", ".join(missing))
+                self.env._(
+                    "Before confirming the acceptance, check: %s (GSP Art. 60, 64).", ", ".join(missing)
+                )
             )
 
     def _md_check_matches(self, picking):
@@ -230,12 +232,18 @@ class MdReceiptAcceptanceLine(models.Model):
         for line in self:
             label = f"{line.product_id.display_name} {line.lot_name or ''}".strip()
             rounding = line.product_id.uom_id.rounding
-            if float_compare(line.quantity_accepted, 0, precision_rounding=rounding) < 0 or float_compare(
-                line.quantity_accepted, line.quantity_received, precision_rounding=rounding
-            ) > 0:
-                problems.append(self.env._("%s: the quantity accepted is between 0 and the quantity received.", label))
+            if (
+                float_compare(line.quantity_accepted, 0, precision_rounding=rounding) < 0
+                or float_compare(line.quantity_accepted, line.quantity_received, precision_rounding=rounding)
+                > 0
+            ):
+                problems.append(
+                    self.env._("%s: the quantity accepted is between 0 and the quantity received.", label)
+                )
             if line.product_id.tracking != "none" and not line.lot_name:
-                problems.append(self.env._("%s: the lot or serial number is missing (GSP Art. 65(4)).", label))
+                problems.append(
+                    self.env._("%s: the lot or serial number is missing (GSP Art. 65(4)).", label)
+                )
             if line.product_id.use_expiration_date and not line.expiration_date:
                 problems.append(self.env._("%s: the expiration date is missing (GSP Art. 65(4)).", label))
             expired = line.expiration_date and line.expiration_date.date() < today
@@ -243,7 +251,10 @@ class MdReceiptAcceptanceLine(models.Model):
                 problems.append(self.env._("%s: expired devices are not accepted (GSP Art. 57).", label))
             if line.quantity_rejected > 0 and not (line.rejection_reason and line.disposal):
                 problems.append(
-                    self.env._("%s: give the nonconformity and its disposal for the rejected units (GSP Art. 65).", label)
+                    self.env._(
+                        "%s: give the nonconformity and its disposal for the rejected units (GSP Art. 65).",
+                        label,
+                    )
                 )
         if problems:
             raise UserError("\n".join(problems))
@@ -252,11 +263,15 @@ class MdReceiptAcceptanceLine(models.Model):
         self.ensure_one()
         if not self.lot_name:
             return self.env["stock.lot"]
-        return self.env["stock.lot"].sudo().search(
-            [
-                ("product_id", "=", self.product_id.id),
-                ("name", "=", self.lot_name),
-                ("company_id", "in", (self.company_id.id, False)),
-            ],
-            limit=1,
+        return (
+            self.env["stock.lot"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "=", self.product_id.id),
+                    ("name", "=", self.lot_name),
+                    ("company_id", "in", (self.company_id.id, False)),
+                ],
+                limit=1,
+            )
         )

@@ -93,23 +93,30 @@ class StockMoveLine(models.Model):
     def _compute_md_partner_record(self):
         """The buyer's address, contact and licence number (GSP Art. 84, last paragraph)."""
         partners = self.picking_id.partner_id.commercial_partner_id
-        licences = self.env["md.partner.licence"].sudo().search(
-            [("partner_id", "in", partners.ids), ("state", "=", "valid")], order="expiry_date desc"
+        licences = (
+            self.env["md.partner.licence"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids), ("state", "=", "valid")], order="expiry_date desc")
         )
         for line in self:
             partner = line.picking_id.partner_id
-            line.md_partner_address = " ".join(partner._display_address(without_company=True).split()) or False
+            line.md_partner_address = (
+                " ".join(partner._display_address(without_company=True).split()) or False
+            )
             line.md_partner_phone = partner.phone or partner.mobile or False
             licence = licences.filtered(lambda lic, p=partner: lic.partner_id == p.commercial_partner_id)[:1]
             line.md_partner_licence = licence.number or False
 
     @api.depends("picking_id")
     def _compute_md_inspector(self):
-        acceptances = self.env["md.receipt.acceptance"].sudo().search(
-            [("picking_id", "in", self.picking_id.ids), ("state", "=", "done")], order="accepted_at desc"
+        acceptances = (
+            self.env["md.receipt.acceptance"]
+            .sudo()
+            .search(
+                [("picking_id", "in", self.picking_id.ids), ("state", "=", "done")], order="accepted_at desc"
+            )
         )
         for line in self:
             line.md_inspector_id = acceptances.filtered(lambda a, p=line.picking_id: a.picking_id == p)[
                 :1
             ].inspector_id
-

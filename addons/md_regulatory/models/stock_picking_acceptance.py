@@ -54,7 +54,9 @@ class StockPicking(models.Model):
     def _md_valid_acceptance(self):
         self.ensure_one()
         fingerprint = self._md_receipt_fingerprint()
-        return self.md_acceptance_ids.filtered(lambda a: a.state == "done" and a.fingerprint == fingerprint)[:1]
+        return self.md_acceptance_ids.filtered(lambda a: a.state == "done" and a.fingerprint == fingerprint)[
+            :1
+        ]
 
     def _md_acceptance_gate_enforce(self):
         """What acceptance checks against the regulatory records: each device's registration
@@ -64,7 +66,10 @@ class StockPicking(models.Model):
         moves = self.move_ids.filtered(lambda m: m.state != "cancel" and m.product_id.md_is_device)
         gate = self.env["md.market.gate"]
         violations = gate._md_registration_violations(
-            [(move.picking_id, move.product_id, move.company_id.country_id, move.company_id) for move in moves]
+            [
+                (move.picking_id, move.product_id, move.company_id.country_id, move.company_id)
+                for move in moves
+            ]
         )
         violations += self._md_supplier_approval_violations()
         gate._md_raise(gate._md_not_overridden(violations))
@@ -87,7 +92,9 @@ class StockPicking(models.Model):
             )
 
     def _action_done(self):
-        accepted = {picking: picking._md_valid_acceptance() for picking in self if picking._md_needs_acceptance()}
+        accepted = {
+            picking: picking._md_valid_acceptance() for picking in self if picking._md_needs_acceptance()
+        }
         result = super()._action_done()
         for acceptance in accepted.values():
             acceptance._md_hold_rejected()

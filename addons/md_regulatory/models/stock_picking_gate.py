@@ -58,7 +58,9 @@ class StockPicking(models.Model):
     def _md_supplier_approval_violations(self):
         """Of the receipts from a supplier among these pickings: the supplier's approval and the
         devices' first-time approvals."""
-        receipts = self.filtered(lambda p: p.picking_type_code == "incoming" and p.location_id.usage == "supplier")
+        receipts = self.filtered(
+            lambda p: p.picking_type_code == "incoming" and p.location_id.usage == "supplier"
+        )
         moves = receipts.move_ids.filtered(lambda m: m.state != "cancel" and m.product_id.md_is_device)
         gate = self.env["md.market.gate"]
         violations = gate._md_supplier_violations(

@@ -18,9 +18,11 @@ class StockPicking(models.Model):
 
     def _md_check_return_reason(self):
         missing = self.filtered(
-            lambda p: p.return_id
-            and not (p.md_return_reason or "").strip()
-            and any(move.product_id.md_is_device for move in p.move_ids if move.state != "cancel")
+            lambda p: (
+                p.return_id
+                and not (p.md_return_reason or "").strip()
+                and any(move.product_id.md_is_device for move in p.move_ids if move.state != "cancel")
+            )
         )
         if missing:
             raise UserError(

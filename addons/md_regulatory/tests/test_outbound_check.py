@@ -227,7 +227,9 @@ class TestDeliveryGsp(MdQualificationCase):
         picking = self._delivery()
         picking.button_validate()
         action = self.env.ref("md_regulatory.action_md_gsp_sales_records")
-        rows = self.env["stock.move.line"].search(safe_eval(action.domain) + [("picking_id", "=", picking.id)])
+        rows = self.env["stock.move.line"].search(
+            [*safe_eval(action.domain), ("picking_id", "=", picking.id)]
+        )
         self.assertEqual(len(rows), 1)
         self.assertEqual(
             (rows.md_registration_number, rows.md_registrant, rows.md_partner_licence, rows.lot_id.name),
@@ -260,5 +262,7 @@ class TestDeliveryGsp(MdQualificationCase):
         returned.md_return_reason = "Wrong size ordered"
         returned.button_validate()
         action = self.env.ref("md_regulatory.action_md_gsp_return_records")
-        row = self.env["stock.move.line"].search(safe_eval(action.domain) + [("picking_id", "=", returned.id)])
+        row = self.env["stock.move.line"].search(
+            [*safe_eval(action.domain), ("picking_id", "=", returned.id)]
+        )
         self.assertEqual((row.md_return_reason, row.md_returned_picking_id), ("Wrong size ordered", picking))

@@ -22,8 +22,12 @@ class TestReceiptAcceptance(MdQualificationCase):
         cls.env.company.country_id = cls.cn
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
         cls.suppliers = cls.env.ref("stock.stock_location_suppliers")
-        cls.receiver = new_test_user(cls.env, "md_gsp_receiver", groups="stock.group_stock_user", tz=cls.env.user.tz)
-        cls.inspector = new_test_user(cls.env, "md_gsp_inspector", groups="stock.group_stock_user", tz=cls.env.user.tz)
+        cls.receiver = new_test_user(
+            cls.env, "md_gsp_receiver", groups="stock.group_stock_user", tz=cls.env.user.tz
+        )
+        cls.inspector = new_test_user(
+            cls.env, "md_gsp_inspector", groups="stock.group_stock_user", tz=cls.env.user.tz
+        )
         cls.kit = cls._device("Reagent kit A-5", "II", cls.category)
         cls.kit.write({"md_label_lot": True, "md_label_expiry": True, "md_udi_di": "06901234567892"})
         cls.env.company.md_acceptance_required = True
@@ -48,17 +52,26 @@ class TestReceiptAcceptance(MdQualificationCase):
         picking.move_ids.move_line_ids.unlink()
         picking.move_ids.move_line_ids = [
             Command.create(
-                {"product_id": self.kit.id, "lot_name": lot_name, "expiration_date": expiry, "quantity": quantity,
-                 "location_id": self.suppliers.id, "location_dest_id": stock.id, "picking_id": picking.id}
+                {"product_id": self.kit.id, "lot_name": lot_name, "expiration_date": expiry,
+                 "quantity": quantity, "location_id": self.suppliers.id, "location_dest_id": stock.id,
+                 "picking_id": picking.id}
             )
         ]  # fmt: skip
         return picking
 
     def _acceptance(self, picking, user=None, checked=True):
-        acceptance = self.env["md.receipt.acceptance"].with_user(user or self.inspector).create({"picking_id": picking.id})
+        acceptance = (
+            self.env["md.receipt.acceptance"]
+            .with_user(user or self.inspector)
+            .create({"picking_id": picking.id})
+        )
         if checked:
             acceptance.write(
-                {"accompanying_document_checked": True, "packaging_checked": True, "certificates_checked": True}
+                {
+                    "accompanying_document_checked": True,
+                    "packaging_checked": True,
+                    "certificates_checked": True,
+                }
             )
         return acceptance
 
@@ -136,7 +149,9 @@ class TestReceiptAcceptance(MdQualificationCase):
         self.assertEqual(acceptance.conclusion, "partial")
         picking.button_validate()
         hold = self._lot().md_hold_ids
-        self.assertEqual((hold.hold_type, hold.res_model, hold.res_id), ("rejected", acceptance._name, acceptance.id))
+        self.assertEqual(
+            (hold.hold_type, hold.res_model, hold.res_id), ("rejected", acceptance._name, acceptance.id)
+        )
         self.assertIn("2 boxes crushed", hold.reason)
 
     def test_expired_devices_are_not_accepted(self):
@@ -145,7 +160,9 @@ class TestReceiptAcceptance(MdQualificationCase):
         acceptance = self._acceptance(self._receipt(expiry=yesterday))
         with self.assertRaisesRegex(UserError, "expired devices are not accepted"):
             acceptance.action_confirm()
-        acceptance.line_ids.write({"quantity_accepted": 0, "rejection_reason": "Expired", "disposal": "return"})
+        acceptance.line_ids.write(
+            {"quantity_accepted": 0, "rejection_reason": "Expired", "disposal": "return"}
+        )
         acceptance.action_confirm()
         self.assertEqual(acceptance.conclusion, "rejected")
 

@@ -16,7 +16,11 @@ class StockReturnPicking(models.TransientModel):
         return values
 
     def _create_return(self):
-        devices = self.product_return_moves.filtered(lambda line: line.quantity and line.product_id.md_is_device)
+        devices = self.product_return_moves.filtered(
+            lambda line: line.quantity and line.product_id.md_is_device
+        )
         if devices and not (self.md_return_reason or "").strip():
-            raise UserError(self.env._("Give the reason of the return of %s (GSP Art. 107).", self.picking_id.name))
+            raise UserError(
+                self.env._("Give the reason of the return of %s (GSP Art. 107).", self.picking_id.name)
+            )
         return super()._create_return()
