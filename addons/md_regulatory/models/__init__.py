@@ -32,6 +32,7 @@ from . import md_recall_demo
 from . import md_recall_settings
 from . import res_company
 from . import md_outbound_check
+from . import md_scan
 from . import stock_picking_outbound_check
 from . import md_receipt_acceptance
 from . import stock_picking_acceptance

@@ -5,7 +5,7 @@ record's content; ISO 13485:2016 7.5.1 controlled release and delivery). The GSP
 role: the check is done by a person other than the one who prepared the delivery, so that it
 is an independent second check (segregation of duties), which is this addon's rule."""
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
@@ -45,37 +45,47 @@ class MdOutboundCheck(models.Model):
 
     def md_scan(self, raw):
         """One scanned UDI (RPC too): the unit, or its packaging's quantity, is counted against
-        the product and lot/serial it carries."""
+        the product and lot/serial it carries (``md.scan.scan`` into this check)."""
         self.ensure_one()
+        return self.env["md.scan"].scan(self._name, self.id, raw)
+
+    def _md_scan_apply(self, item):
+        """Count one resolved scan (``md.scan``); the lot must be one the company knows."""
         self._md_check_state(("draft",), self.env._("Scanning"))
-        parsed = self.env["md.udi"].parse(raw)
-        product = self.env["product.product"].browse(parsed["product_id"])
-        if not product:
-            raise UserError(
-                self.env._("The scanned UDI-DI %s is not a device of this company.", parsed["di"])
-            )
-        lot_name = parsed["serial"] or parsed["lot"]
-        lot = self.env["stock.lot"]
-        if lot_name:
-            lot = lot.search(
-                [
-                    ("product_id", "=", product.id),
-                    ("name", "=", lot_name),
-                    ("company_id", "in", (self.company_id.id, False)),
-                ],
-                limit=1,
-            )
-        quantity = 1.0
-        if parsed["packaging_id"]:
-            quantity = self.env["product.packaging"].browse(parsed["packaging_id"]).qty
-        line = self.line_ids.filtered(lambda line: line.product_id == product and line.lot_id == lot)
+        scan = self.env["md.scan"]
+        lot = scan._md_lot(item, self.company_id, create=False)
+        line = self.line_ids.filtered(lambda line: line.product_id == item.product and line.lot_id == lot)
         if line:
-            line.quantity_checked += quantity
+            line.quantity_checked += item.quantity
         else:
-            self.line_ids = [
-                Command.create({"product_id": product.id, "lot_id": lot.id, "quantity_checked": quantity})
-            ]
-        return {"product": product.display_name, "lot": lot.name or False, "quantity": quantity}
+            line = self.env["md.outbound.check.line"].create(
+                {
+                    "check_id": self.id,
+                    "product_id": item.product.id,
+                    "lot_id": lot.id,
+                    "quantity_checked": item.quantity,
+                }
+            )
+        return scan._md_added(item, lot, line)
+
+    def _md_scan_progress(self):
+        """Checked vs carried by the delivery, per product and lot (``md.scan.progress``)."""
+        self.ensure_one()
+        scan = self.env["md.scan"]
+        expected = self.picking_id.sudo()._md_outbound_quantities()
+        products = dict.fromkeys(product for product, _lot in expected) | dict.fromkeys(
+            self.line_ids.product_id
+        )
+        progress = []
+        for product in products:
+            lots = {}
+            for line in self.line_ids.filtered(lambda line, p=product: line.product_id == p):
+                lots[line.lot_id] = lots.get(line.lot_id, 0.0) + line.quantity_checked
+            wanted = sum(quantity for (p, _lot), quantity in expected.items() if p == product)
+            progress.append(
+                scan._md_progress_line(f"product-{product.id}", product, product.uom_id, wanted, lots)
+            )
+        return progress
 
     # --- confirmation ---------------------------------------------------------------
 

@@ -23,7 +23,9 @@ class TestDeliveryGsp(MdQualificationCase):
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
         cls.customers = cls.env.ref("stock.stock_location_customers")
         cls.picker = new_test_user(cls.env, "md_gsp_picker", groups="stock.group_stock_user")
-        cls.checker = new_test_user(cls.env, "md_gsp_checker", groups="stock.group_stock_user")
+        cls.checker = new_test_user(
+            cls.env, "md_gsp_checker", groups="stock.group_stock_user,md_base.group_md_user"
+        )
         cls.kit = cls._device("Reagent kit T-5", "II", cls.category)
         cls.kit.write({"md_label_lot": True, "md_label_expiry": True, "md_udi_di": GTIN})
         cls.lot = cls.env["stock.lot"].create(
@@ -141,7 +143,7 @@ class TestDeliveryGsp(MdQualificationCase):
         picking = self._delivery(quantity=1.0)
         check = self.env["md.outbound.check"].with_user(self.checker).create({"picking_id": picking.id})
         scanned = check.md_scan(f"01{GTIN}10KIT-2601")
-        self.assertEqual((scanned["lot"], scanned["quantity"]), ("KIT-2601", 1.0))
+        self.assertEqual((scanned["lot_name"], scanned["quantity"]), ("KIT-2601", 1.0))
         check.action_confirm()
         self.assertEqual(check.state, "done")
 

@@ -37,7 +37,7 @@ class MdScan(models.AbstractModel):
     """Scanning UDIs into stock operations (the RPC entry point and the rules shared by all).
 
     RPC: ``execute_kw(db, uid, pw, 'md.scan', 'scan', [res_model, res_id, raw])`` with
-    ``res_model`` one of SCAN_TARGETS. Every refusal is a UserError and, the call being one
+    ``res_model`` one of ``_md_scan_targets()``. Every refusal is a UserError and, the call being one
     transaction, nothing of a refused scan is written.
     """
 
@@ -266,13 +266,20 @@ class MdScan(models.AbstractModel):
         )
 
     @api.model
+    def _md_scan_targets(self):
+        """The models a scan can go into (SCAN_TARGETS); addons add theirs, each with
+        ``_md_scan_apply(item)`` and ``_md_scan_progress()``."""
+        return dict(SCAN_TARGETS)
+
+    @api.model
     def _md_target(self, res_model, res_id, operation="write"):
-        if res_model not in SCAN_TARGETS:
+        targets = self._md_scan_targets()
+        if res_model not in targets:
             raise UserError(
                 self.env._(
                     "Cannot scan into %(model)s: scan into one of %(models)s.",
                     model=res_model,
-                    models=", ".join(SCAN_TARGETS),
+                    models=", ".join(targets),
                 )
             )
         target = isinstance(res_id, int) and self.env[res_model].browse(res_id).exists()
