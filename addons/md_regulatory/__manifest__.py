@@ -50,6 +50,7 @@
         "web.assets_tests": [
             "md_regulatory/static/tests/tours/md_document_sign_tour.js",
             "md_regulatory/static/tests/tours/md_recall_tour.js",
+            "md_regulatory/static/tests/tours/md_gsp_journey.js",
         ],
     },
     "post_init_hook": "post_init_hook",

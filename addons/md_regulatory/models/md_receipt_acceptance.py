@@ -22,7 +22,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 STATES = [("draft", "Accepting"), ("done", "Accepted")]
-CONCLUSIONS = [("accepted", "Accepted"), ("partial", "Partly Rejected"), ("rejected", "Rejected")]
+CONCLUSIONS = [("accepted", "Conforming"), ("partial", "Partly Rejected"), ("rejected", "Rejected")]
 DISPOSALS = [
     ("return", "Return to the Supplier"),
     ("destroy", "Destroy"),

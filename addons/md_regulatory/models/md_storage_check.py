@@ -13,7 +13,7 @@ announcement 2023 No. 153:
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-STATES = [("draft", "To Check"), ("done", "Checked")]
+STATES = [("draft", "To Check"), ("done", "Check Recorded")]
 CHECKLIST = ("storage_checked", "conditions_checked", "monitoring_checked", "stock_checked")
 
 
@@ -36,8 +36,8 @@ class MdStorageCheck(models.Model):
     user_id = fields.Many2one("res.users", "Responsible", default=lambda self: self.env.user, tracking=True)
     date_planned = fields.Date("Planned For", required=True, default=fields.Date.context_today)
     state = fields.Selection(STATES, required=True, default="draft", index=True, tracking=True)
-    checked_at = fields.Datetime("Checked On", readonly=True)
-    checked_by_id = fields.Many2one("res.users", "Checked By", readonly=True)
+    checked_at = fields.Datetime("Date of Check", readonly=True)
+    checked_by_id = fields.Many2one("res.users", "Storage Checker", readonly=True)
     storage_checked = fields.Boolean("Storage and Operations Reasonable", help="GSP Art. 74(1).")
     conditions_checked = fields.Boolean("Conditions, Protection and Hygiene Checked", help="GSP Art. 74(2).")
     monitoring_checked = fields.Boolean(

@@ -21,7 +21,7 @@ class StockMoveLine(models.Model):
     md_lot_status = fields.Selection(related="lot_id.md_status", string="Quality Status")
     md_price_unit = fields.Float("Unit Price", compute="_compute_md_gsp_price", digits="Product Price")
     md_amount = fields.Monetary("Amount", compute="_compute_md_gsp_price", currency_field="md_currency_id")
-    md_currency_id = fields.Many2one("res.currency", compute="_compute_md_gsp_price")
+    md_currency_id = fields.Many2one("res.currency", "Currency", compute="_compute_md_gsp_price")
     md_partner_address = fields.Char("Address", compute="_compute_md_partner_record")
     md_partner_phone = fields.Char("Phone", compute="_compute_md_partner_record")
     md_partner_licence = fields.Char("Licence No.", compute="_compute_md_partner_record")

@@ -10,3 +10,4 @@ from . import test_retention
 from . import test_outbound_check
 from . import test_receipt_acceptance
 from . import test_storage_check
+from . import test_gsp_journey

@@ -23,10 +23,11 @@ def _sign(records, user):
     records.with_user(user).md_sign("approved", user.login + PASSWORD_SUFFIX, "Market access for tests")
 
 
-def grant_market_access(env, products, customers=None, suppliers=None, countries=None):
+def grant_market_access(env, products, customers=None, suppliers=None, countries=None, numbers=None):
     """Approved registrations of ``products`` for ``countries`` (default: the
-    customers' countries and the company's), an unrestricted licence for each
-    customer, and the first-time approvals (首营) of each supplier and product."""
+    customers' countries and the company's), numbered from ``numbers`` ({country
+    code: number}) where given, an unrestricted licence for each customer, and the
+    first-time approvals (首营) of each supplier and product."""
     author = _user(env, AUTHOR, "md_base.group_md_regulatory")
     signer = _user(env, SIGNER, "md_base.group_md_regulatory,md_base.group_md_quality_manager")
     customers = (customers or env["res.partner"]).commercial_partner_id
@@ -44,7 +45,7 @@ def grant_market_access(env, products, customers=None, suppliers=None, countries
             [
                 {
                     "registration_type": "other",
-                    "number": f"TEST-{country.code}-{serial + index}",
+                    "number": (numbers or {}).get(country.code) or f"TEST-{country.code}-{serial + index}",
                     "holder_id": holder.id,
                     "country_id": country.id,
                     "product_tmpl_ids": [Command.set(templates.ids)],
