@@ -44,6 +44,8 @@
         "wizard/md_label_print_views.xml",
         "views/res_config_settings_views.xml",
         "views/md_env_views.xml",
+        "views/md_env_transport_views.xml",
+        "views/stock_picking_cold_chain_views.xml",
         "report/md_env_record.xml",
         "data/md_udi_trace_audit_data.xml",
         "data/md_udi_trace_retention_data.xml",

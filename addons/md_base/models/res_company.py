@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 
 from .working_days import add_working_days
 
@@ -25,6 +25,20 @@ class ResCompany(models.Model):
         "investigation report and plan within 5 working days (医疗器械召回管理办法). Empty: the company's "
         "working hours.",
     )
+
+    def _md_quality_managers(self):
+        """The active internal users of the quality manager group who work for this company:
+        whom a workflow asks for a quality decision."""
+        self.ensure_one()
+        return (
+            self.env.ref("md_base.group_md_quality_manager")
+            .sudo()
+            .users.filtered(
+                lambda user: (
+                    user.active and not user.share and user.id != SUPERUSER_ID and self in user.company_ids
+                )
+            )
+        )
 
     def _md_deadline_calendar(self, regime):
         """The calendar of the ``regime``'s ("fda" or "nmpa") working-day deadlines."""

@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 QUALITY_MANAGER = "md_base.group_md_quality_manager"
@@ -336,13 +336,8 @@ class MdQualityNcr(models.Model):
     def _md_notify_quality(self):
         """An activity for each quality manager of the company: a new nonconformance
         needs evaluation and disposition without undue delay (ISO 13485 8.3.1)."""
-        managers = (
-            self.env.ref(QUALITY_MANAGER)
-            .sudo()
-            .users.filtered(lambda u: u.active and not u.share and u.id != SUPERUSER_ID)
-        )
         for ncr in self:
-            for user in managers.filtered(lambda u, ncr=ncr: ncr.company_id in u.company_ids):
+            for user in ncr.company_id._md_quality_managers():
                 ncr.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,

@@ -11,6 +11,8 @@
   number; registrant and manufacturer; lot or serial, use-by date, purchase date; supplier;
   conclusion, quantity accepted, acceptance person and date; UDI; for what fails, the
   nonconformity and its disposal;
+- Art. 67: for devices kept refrigerated or frozen, the transport's temperature record (the
+  cold-chain transport record of md_udi_trace) is checked at acceptance;
 - Art. 69: what fails acceptance goes to the nonconforming area (here: its lot is held).
 
 State Council Order 739, Art. 45: the buyer checks the supplier's qualification and the
@@ -50,7 +52,6 @@ class MdReceiptAcceptance(models.Model):
     state = fields.Selection(STATES, required=True, default="draft", index=True, tracking=True)
     accepted_at = fields.Datetime("Accepted On", readonly=True)
     accompanying_document_checked = fields.Boolean(
-        "Accompanying Document Checked",
         help="The goods match the accompanying document (随货同行单) and the purchase record (GSP Art. 60).",
     )
     packaging_checked = fields.Boolean("Appearance, Packaging and Labels Checked", help="GSP Art. 64.")
@@ -118,6 +119,7 @@ class MdReceiptAcceptance(models.Model):
         self._md_check_checklist()
         self._md_check_matches(picking)
         self.line_ids._md_check_lines()
+        picking._md_check_cold_chain()  # Art. 67: the transport's temperature record first
         picking._md_acceptance_gate_enforce()
         self._md_write_transition(
             {
@@ -197,7 +199,7 @@ class MdReceiptAcceptanceLine(models.Model):
     manufacturer_id = fields.Many2one(related="product_id.md_manufacturer_id", string="Manufacturer")
     registration = fields.Char("Registration No.", compute="_compute_registration")
     lot_name = fields.Char("Lot/Serial Number", readonly=True)
-    expiration_date = fields.Datetime("Expiration Date", readonly=True)
+    expiration_date = fields.Datetime(readonly=True)
     uom_id = fields.Many2one(related="product_id.uom_id")
     quantity_received = fields.Float(digits="Product Unit of Measure", readonly=True)
     quantity_accepted = fields.Float(digits="Product Unit of Measure")

@@ -20,4 +20,4 @@ class MdStorageCheckLine(models.Model):
     lot_status = fields.Selection(related="lot_id.md_status", string="Quality Status")
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     result = fields.Selection(RESULTS, required=True, default="ok")
-    finding = fields.Char("Finding")
+    finding = fields.Char()

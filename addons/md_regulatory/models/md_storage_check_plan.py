@@ -20,7 +20,7 @@ class MdStorageCheckPlan(models.Model):
     interval_days = fields.Integer("Every (Days)", required=True, default=30, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
     check_ids = fields.One2many("md.storage.check", "plan_id", string="Checks")
-    last_checked = fields.Date("Last Checked", compute="_compute_next_date", store=True)
+    last_checked = fields.Date(compute="_compute_next_date", store=True)
     next_date = fields.Date("Next Check", compute="_compute_next_date", store=True)
 
     _sql_constraints = [

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from odoo.addons.md_udi_trace.labels import Gs1LabelData, HibcLabelData, LabelError
+from odoo.addons.md_udi_trace.models.md_label_log import udi_hri
 
 
 class StockMoveLine(models.Model):
@@ -71,14 +72,15 @@ class StockMoveLine(models.Model):
             pis["expiry"] = fields.Datetime.context_timestamp(self, self.lot_id.expiration_date).date()
         if self.lot_id.md_production_date and template.md_label_production_date:
             pis["production_date"] = self.lot_id.md_production_date
+        # Other issuers, or a lot name the symbology cannot carry: the DI and the lot trace the unit.
+        plain = " ".join(filter(None, [product.md_udi_di, self.lot_id.name]))
+        data_class = {"gs1": Gs1LabelData, "hibcc": HibcLabelData}.get(product.md_udi_issuer)
+        if not data_class:
+            return plain
         try:
-            if product.md_udi_issuer == "gs1":
-                return Gs1LabelData(product.md_udi_di, **pis).hri()
-            if product.md_udi_issuer == "hibcc":
-                return HibcLabelData(product.md_udi_di, **pis).concatenated()
+            return udi_hri(data_class(product.md_udi_di, **pis))
         except LabelError:
-            pass  # a lot name the symbology cannot carry: the identifiers below still trace it
-        return " ".join(filter(None, [product.md_udi_di, self.lot_id.name]))
+            return plain
 
     @api.depends("move_id", "quantity")
     def _compute_md_gsp_price(self):

@@ -194,3 +194,15 @@ class TestReceiptAcceptance(MdQualificationCase):
         picking = self._receipt()
         with self.assertRaises(AccessError):
             self.env["md.receipt.acceptance"].with_user(self.md_user).create({"picking_id": picking.id})
+
+    def test_cold_chain_goods_are_accepted_only_with_their_transport_record(self):
+        # GSP Art. 67: the transport's temperature record is checked at acceptance.
+        self._market_access()
+        self.kit.product_tmpl_id.write(
+            {"md_storage_temp_controlled": True, "md_storage_temp_min": 2, "md_storage_temp_max": 8}
+        )
+        self.env.company.md_cold_chain_required = True
+        acceptance = self._acceptance(self._receipt())
+        with self.assertRaisesRegex(UserError, "冷链运输记录"):
+            acceptance.action_confirm()
+        self.assertEqual(acceptance.state, "draft")

@@ -27,5 +27,7 @@ from . import md_env_place
 from . import md_env_logger
 from . import md_env_reading
 from . import md_env_excursion
+from . import md_env_transport
+from . import stock_picking_cold_chain
 from . import md_env_place_demo
 from . import stock_move_return

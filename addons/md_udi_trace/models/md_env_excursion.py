@@ -11,7 +11,7 @@ and marked at once, and Art. 99: the emergency plan against loss of temperature 
 
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -272,19 +272,7 @@ class MdEnvExcursion(models.Model):
 
     def _md_notify_quality(self):
         """An activity for each quality manager: affected product waits for an assessment."""
-        managers = (
-            self.env.ref("md_base.group_md_quality_manager")
-            .sudo()
-            .users.filtered(
-                lambda user: (
-                    user.active
-                    and not user.share
-                    and user.id != SUPERUSER_ID
-                    and self.company_id in user.company_ids
-                )
-            )
-        )
-        for manager in managers:
+        for manager in self.company_id._md_quality_managers():
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Assess the storage excursion %s", self.name),

@@ -15,6 +15,12 @@ class ResCompany(models.Model):
         help="Base address of the GS1 Digital Link URIs printed as QR codes on UDI labels: "
         "any https domain, optionally with a path. GS1's global resolver is https://id.gs1.org.",
     )
+    md_cold_chain_required = fields.Boolean(
+        "Cold-Chain Transport Records",
+        help="Deliveries, receipts and sales returns of devices that need a controlled temperature are "
+        "validated only with their cold-chain transport record (GSP, NMPA announcement 2023 No. 153, "
+        "Art. 63, 67, 95, 97).",
+    )
 
     @api.constrains("md_dl_resolver")
     def _check_md_dl_resolver(self):

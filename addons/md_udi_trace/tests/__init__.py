@@ -19,3 +19,4 @@ from . import test_env_monitoring
 from . import test_env_lots_property
 from . import test_expiry_gate
 from . import test_sales_return
+from . import test_env_transport
