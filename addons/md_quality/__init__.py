@@ -1,6 +1,7 @@
 from odoo.addons.md_base import load_base_terms, delete_module_activities, delete_module_signatures
 
 from . import models
+from . import report
 from . import wizard
 
 

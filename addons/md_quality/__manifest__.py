@@ -34,6 +34,7 @@
         "security/md_quality_release_security.xml",
         "data/md_quality_release_data.xml",
         "report/md_quality_dhr_report.xml",
+        "report/md_certificate_of_conformity.xml",
         "views/md_quality_dhr_views.xml",
         "views/stock_lot_release_views.xml",
         "security/md_quality_supplier_security.xml",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 RELEASE_STATES = [
     ("not_required", "Not Required"),
@@ -56,6 +57,19 @@ class StockLot(models.Model):
         )
         for lot in self:
             lot.md_dhr_count = counts.get(lot, 0)
+
+    def _md_check_certifiable(self):
+        """Only lots released by their release signature, and not held since, get a certificate
+        of conformity (report md_certificate_of_conformity)."""
+        refused = self.filtered(lambda lot: lot.md_release_state != "released" or lot.md_status != "released")
+        if refused:
+            raise UserError(
+                self.env._(
+                    "A certificate of conformity is issued only for lots released by their release "
+                    "signature and not on hold: %s.",
+                    ", ".join(refused.mapped("display_name")),
+                )
+            )
 
     def _md_release_blockers(self):
         blockers = super()._md_release_blockers()

@@ -1,8 +1,5 @@
 from odoo import api, fields, models
 
-from odoo.addons.md_udi_trace.labels import Gs1LabelData, HibcLabelData, LabelError
-from odoo.addons.md_udi_trace.models.md_label_log import udi_hri
-
 
 class StockMoveLine(models.Model):
     """The columns of the GSP records built on stock moves (NMPA announcement 2023 No. 153):
@@ -56,31 +53,7 @@ class StockMoveLine(models.Model):
         """The UDI in human-readable form: the device identifier and the lot's production
         identifiers that its label carries."""
         for line in self:
-            line.md_udi = line._md_udi_text()
-
-    def _md_udi_text(self):
-        product = self.product_id
-        template = product.product_tmpl_id
-        if not product.md_udi_di:
-            return False
-        pis = {}
-        if self.lot_id and template.md_label_serial and product.tracking == "serial":
-            pis["serial"] = self.lot_id.name
-        if self.lot_id and template.md_label_lot and product.tracking == "lot":
-            pis["lot"] = self.lot_id.name
-        if self.lot_id.expiration_date and template.md_label_expiry:
-            pis["expiry"] = fields.Datetime.context_timestamp(self, self.lot_id.expiration_date).date()
-        if self.lot_id.md_production_date and template.md_label_production_date:
-            pis["production_date"] = self.lot_id.md_production_date
-        # Other issuers, or a lot name the symbology cannot carry: the DI and the lot trace the unit.
-        plain = " ".join(filter(None, [product.md_udi_di, self.lot_id.name]))
-        data_class = {"gs1": Gs1LabelData, "hibcc": HibcLabelData}.get(product.md_udi_issuer)
-        if not data_class:
-            return plain
-        try:
-            return udi_hri(data_class(product.md_udi_di, **pis))
-        except LabelError:
-            return plain
+            line.md_udi = line.lot_id._md_udi_text() if line.lot_id else line.product_id.md_udi_di
 
     @api.depends("move_id", "quantity")
     def _compute_md_gsp_price(self):

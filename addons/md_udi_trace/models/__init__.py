@@ -2,6 +2,7 @@ from . import stock_lot_genealogy
 from . import stock_move_line
 from . import md_lot_hold
 from . import stock_lot
+from . import stock_lot_udi
 from . import stock_location_hold
 from . import stock_lot_gate
 from . import stock_quant

@@ -1,0 +1,1 @@
+from . import md_certificate_of_conformity
