@@ -29,13 +29,15 @@ The hold rule (this addon): which moves of a lot that is not released
 
 Expired lots (expiry date passed) are neither reserved nor moved to a customer, into
 production or through transit, whatever their status (China GSP, NMPA announcement 2023
-No. 153, Art. 51(6), 80, 87(3)).
+No. 153, Art. 51(6), 80, 87(3)). Nor is a lot reserved for or delivered to a customer with
+less shelf life left than the product's minimum or the customer's (near-expiry control, GSP
+Art. 76; the customer's minimum is a contractual requirement, ISO 13485:2016 7.2.1).
 
 Reservation follows the same rule, stricter: held stock is only reserved for
 moves into a location that takes it (stock.location._md_takes_held_stock).
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -88,13 +90,20 @@ class StockMove(models.Model):
         domain = [("md_status", "=", "released")]
         if self.location_dest_id.usage in BLOCKED_DESTINATION_USAGES:
             # An expiry date is a calendar date: the lot is usable through that day.
-            first_instant_of_today = datetime.combine(fields.Date.context_today(self), time.min)
+            last_day = fields.Date.context_today(self) + timedelta(days=self._md_min_shelf_life_days())
             domain += [
                 "|",
                 ("expiration_date", "=", False),
-                ("expiration_date", ">=", first_instant_of_today),
+                ("expiration_date", ">=", datetime.combine(last_day, time.min)),
             ]
         return domain
+
+    def _md_min_shelf_life_days(self):
+        """The days of shelf life a lot this move delivers to a customer keeps at least."""
+        self.ensure_one()
+        return self.env["stock.move.line"]._md_min_shelf_life_days_for(
+            self.product_id, self.location_dest_id, self.picking_id
+        )
 
     def _md_reservation_context(self):
         self.ensure_one()
@@ -153,6 +162,18 @@ class StockMoveLine(models.Model):
                 lots_by_operation.setdefault(operation, self.env["stock.lot"])
                 lots_by_operation[operation] |= line.lot_id
         refusals = [lots._md_unusable_message(operation) for operation, lots in lots_by_operation.items()]
+        for line in self._md_short_dated_lines():
+            refusals.append(
+                self.env._(
+                    "%(lot)s expires on %(expiry)s: %(remaining)s days of shelf life left, under the "
+                    "minimum of %(days)s days for %(customer)s (GSP Art. 76).",
+                    lot=line.lot_id.display_name,
+                    expiry=fields.Date.to_string(line.lot_id.expiration_date.date()),
+                    remaining=(line.lot_id.expiration_date.date() - fields.Date.context_today(self)).days,
+                    days=line._md_min_shelf_life_days(),
+                    customer=line.picking_id.partner_id.commercial_partner_id.name or "",
+                )
+            )
         expired = self._md_expired_lines().lot_id
         if expired:
             refusals.append(
@@ -165,6 +186,30 @@ class StockMoveLine(models.Model):
                 )
             )
         return refusals
+
+    @api.model
+    def _md_min_shelf_life_days_for(self, product, destination, picking):
+        """The product's or the customer's minimum shelf life at delivery, the larger, for a
+        delivery to a customer; 0 otherwise."""
+        if destination.usage != "customer":
+            return 0
+        customer = picking.partner_id.commercial_partner_id
+        return max(product.md_min_shelf_life_days, customer.md_min_shelf_life_days)
+
+    def _md_min_shelf_life_days(self):
+        self.ensure_one()
+        return self._md_min_shelf_life_days_for(self.product_id, self.location_dest_id, self.picking_id)
+
+    def _md_short_dated_lines(self):
+        """Lines delivering a lot that is not expired but has less shelf life left than the
+        minimum (the expired ones are refused as such)."""
+        today = fields.Date.context_today(self)
+        return self.filtered(
+            lambda line: (
+                line.lot_id.expiration_date
+                and 0 <= (line.lot_id.expiration_date.date() - today).days < line._md_min_shelf_life_days()
+            )
+        )
 
     def _md_expired_lines(self):
         """Lines delivering or consuming a lot whose expiry date (a calendar date) has passed."""

@@ -79,3 +79,42 @@ class TestExpiryGate(TransactionCase):
              ("md_alert_date", "<=", fields.Datetime.now()), ("expiration_date", ">", fields.Datetime.now())]
         )  # fmt: skip
         self.assertEqual(near.lot_id, self.soon)
+
+    # --- minimum shelf life at delivery (GSP Art. 76) -------------------------------------
+
+    def _delivery_to(self, partner, quantity=1):
+        locations = {"location_id": self.stock.id, "location_dest_id": self.customer.id}
+        move = {"name": "ship", "product_id": self.product.id, "product_uom_qty": quantity, **locations}
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.env.ref("stock.picking_type_out").id,
+                "partner_id": partner.id,
+                "move_ids": [Command.create(move)],
+                **locations,
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        return picking
+
+    def test_a_lot_under_the_customers_minimum_is_not_reserved_for_it(self):
+        hospital = self.env["res.partner"].create({"name": "Shelf hospital", "md_min_shelf_life_days": 90})
+        picking = self._delivery_to(hospital)
+        self.assertEqual(picking.move_line_ids.lot_id, self.later, "30 days left is under the 90 asked")
+        other = self._delivery_to(self.env["res.partner"].create({"name": "No minimum"}))
+        self.assertEqual(other.move_line_ids.lot_id, self.soon, "without a minimum, FEFO takes SOON")
+
+    def test_a_short_dated_lot_picked_by_hand_cannot_ship_to_that_customer(self):
+        hospital = self.env["res.partner"].create({"name": "Shelf hospital", "md_min_shelf_life_days": 90})
+        picking = self._delivery_to(hospital)
+        with self.assertRaisesRegex(UserError, "30 days of shelf life left, under the minimum of 90 days"):
+            picking.move_line_ids.lot_id = self.soon  # the gate checks a changed lot at once
+        picking.move_line_ids.picked = True
+        hospital.md_min_shelf_life_days = 400  # the customer's requirement changed since reservation
+        with self.assertRaisesRegex(UserError, "under the minimum of 400 days"):
+            picking.button_validate()
+
+    def test_the_products_minimum_applies_to_every_customer(self):
+        self.product.md_min_shelf_life_days = 60
+        picking = self._delivery_to(self.env["res.partner"].create({"name": "No minimum"}))
+        self.assertEqual(picking.move_line_ids.lot_id, self.later)
