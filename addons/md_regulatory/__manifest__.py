@@ -45,6 +45,7 @@
         "demo/md_document_demo.xml",
         "demo/md_qualification_demo.xml",
         "demo/md_recall_demo.xml",
+        "demo/md_gsp_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
