@@ -19,13 +19,13 @@ Run against a database with md_regulatory installed (it adds a product and lots)
 or on a throwaway cluster: ``tests/benchmarks/run.sh bench_audit.py --count 10000``.
 """
 
-import argparse
 import random
 import sys
 import threading
 import time
 
 import psycopg2
+from bench_options import bench_parser, parse_options
 
 import odoo
 from odoo import api
@@ -144,9 +144,7 @@ def verify(registry, uid):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--count", type=int, default=10000, help="lots in the bulk transaction (default 10000)"
     )
@@ -155,16 +153,8 @@ def main():
     parser.add_argument(
         "--repeat", type=int, default=2, help="bulk runs with and without auditing (default 2)"
     )
-    argv = sys.argv[1:]
-    if "--" in argv:  # tests/benchmarks/run.sh: Odoo options -- benchmark options
-        split = argv.index("--")
-        odoo_args, args = argv[:split], parser.parse_args(argv[split + 1 :])
-    else:
-        args, odoo_args = parser.parse_known_args(argv)
-    odoo.tools.config.parse_config(odoo_args)
+    args = parse_options(parser)
     db = odoo.tools.config["db_name"]
-    if not db:
-        sys.exit("give the database: -d DB")
     odoo.tools.config["db_maxconn"] = max(odoo.tools.config["db_maxconn"], 2 * args.writers + 4)
     registry = Registry(db)
     tag, product_id, uid = setup(registry)

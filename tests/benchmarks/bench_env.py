@@ -18,12 +18,12 @@ Run against a database with md_udi_trace installed (it adds places, loggers, lot
 or on a throwaway cluster: ``tests/benchmarks/run.sh bench_env.py``. Everything is rolled back.
 """
 
-import argparse
 import math
 import random
-import sys
 import time
 from datetime import datetime, timedelta
+
+from bench_options import bench_parser, parse_options
 
 import odoo
 from odoo import Command, api, models
@@ -161,24 +161,14 @@ def sql_scan(env, place):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--loggers", type=int, default=50, help="data loggers, one place each (default 50)")
     parser.add_argument("--days", type=int, default=365, help="days of 5-minute readings (default 365)")
     parser.add_argument(
         "--sample", type=int, default=20000, help="readings created by the ORM (default 20000)"
     )
-    argv = sys.argv[1:]
-    if "--" in argv:  # tests/benchmarks/run.sh: Odoo options -- benchmark options
-        split = argv.index("--")
-        odoo_args, args = argv[:split], parser.parse_args(argv[split + 1 :])
-    else:
-        args, odoo_args = parser.parse_known_args(argv)
-    odoo.tools.config.parse_config(odoo_args)
+    args = parse_options(parser)
     db = odoo.tools.config["db_name"]
-    if not db:
-        sys.exit("give the database: -d DB")
     registry = Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})

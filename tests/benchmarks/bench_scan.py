@@ -19,12 +19,12 @@ or against a database with md_udi_trace installed (it adds a product and two rec
     python3 tests/benchmarks/bench_scan.py -d DB [--db_host H --db_port P ...] [--count 10000]
 """
 
-import argparse
 import random
-import sys
 import threading
 import time
 from datetime import date, timedelta
+
+from bench_options import bench_parser, parse_options
 
 import odoo
 from odoo import Command, api
@@ -157,22 +157,12 @@ def check(registry, receipt_counts):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--count", type=int, default=10000, help="serial numbers per receipt (default 10000)")
     parser.add_argument("--chunk", type=int, default=1000, help="scans per scan_batch call (default 1000)")
     parser.add_argument("--single", type=int, default=500, help="single scans timed (default 500)")
-    argv = sys.argv[1:]
-    if "--" in argv:  # tests/benchmarks/run.sh: Odoo options, "--", then this script's
-        split = argv.index("--")
-        odoo_args, args = argv[:split], parser.parse_args(argv[split + 1 :])
-    else:
-        args, odoo_args = parser.parse_known_args(argv)
-    odoo.tools.config.parse_config(odoo_args)
+    args = parse_options(parser)
     db = odoo.tools.config["db_name"]
-    if not db:
-        sys.exit("give the database: -d DB")
     registry = Registry(db)
     run = "".join(random.choices("ABCDEFGHJKLMNPQRSTUVWXYZ", k=4))
     di, (batch_receipt, orm_receipt, single_receipt), uid = setup(

@@ -29,11 +29,12 @@ It prints the times and the ratios a/b and b/c; targets on 2 cores: recall scope
 under 1 s, at least 50x faster than (a), within 3x of (c).
 """
 
-import argparse
 import gc
 import statistics
 import sys
 import time
+
+from bench_options import bench_parser, parse_options
 
 import odoo
 from odoo import Command, api
@@ -41,15 +42,12 @@ from odoo.tools import SQL
 
 
 def parse_args():
-    odoo_args, _sep, own_args = " ".join(sys.argv[1:]).partition(" -- ")
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full genealogy (default 1)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of (b) and (c), median reported")
     parser.add_argument("--skip-report", action="store_true", help="do not measure (a)")
     parser.add_argument("--batch", type=int, default=50, help="orders and deliveries validated per batch")
-    return odoo_args.split(), parser.parse_args(own_args.split())
+    return parse_options(parser)
 
 
 def progress(message):
@@ -317,8 +315,7 @@ def timed(function, repeat, collector=False):
 
 
 def main():
-    odoo_args, args = parse_args()
-    odoo.tools.config.parse_config(odoo_args)
+    args = parse_args()
     db = odoo.tools.config["db_name"]
     from odoo.addons.md_udi_trace.models import genealogy  # after parse_config: the addons path
 
