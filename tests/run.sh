@@ -187,7 +187,7 @@ if [ "$PYTEST" = 1 ]; then
     JUNIT="$WORK/pytest.xml"
     (cd "$ROOT" && MEDDEV_URL="http://127.0.0.1:$HTTP_PORT" MEDDEV_DB="$DB" \
         MEDDEV_PGHOST="$WORK" MEDDEV_PGPORT="$PGPORT" MEDDEV_DATA_DIR="$WORK/data" MEDDEV_ADDONS="$ADDONS" \
-        python3 -m pytest -q -p no:cacheprovider --junitxml="$JUNIT" tests)
+        python3 -m pytest -q -p no:cacheprovider --junitxml="$JUNIT" --rootdir=. tests client/tests)
     PYTEST_RC=$?
     if [ -f "$JUNIT" ]; then
         read -r P_TESTS P_FAIL P_ERR P_SKIP < <(python3 -c '
