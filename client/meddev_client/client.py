@@ -232,15 +232,30 @@ class MeddevClient:
         """
         return ScanResult.model_validate(self._execute("md.scan", "scan", [res_model, res_id, raw]))
 
-    def scan_batch(self, res_model: str, res_id: int, raws: Sequence[str]) -> BatchResult:
+    def scan_batch(
+        self, res_model: str, res_id: int, raws: Sequence[str], idempotency_key: str | None = None
+    ) -> BatchResult:
         """``md.scan.scan_batch``: a list of scans in one call, all or nothing (a refusal names the
-        scan, ``Scan 17 of 500 refused, ...``). Never retried. Example::
+        scan, ``Scan 17 of 500 refused, ...``).
 
-            client.scan_batch("stock.picking", 17, [f"0108717648200274\\x1d21{sn}" for sn in serials])
+        With ``idempotency_key`` (yours, unique per batch, e.g. ``f"{device}:{uuid4()}"``) the
+        server applies the batch once however often it is sent, so the client retries it after a
+        connection error or a timeout; a replayed answer has ``replayed=True``. Without a key the
+        batch is never retried. Example::
+
+            client.scan_batch(
+                "stock.picking", 17, [f"0108717648200274\\x1d21{sn}" for sn in serials], idempotency_key=key
+            )
             # BatchResult(status='added', count=500, quantity=500.0, message='500 scans added to ...')
         """
+        if idempotency_key is None:
+            return BatchResult.model_validate(
+                self._execute("md.scan", "scan_batch", [res_model, res_id, list(raws)])
+            )
         return BatchResult.model_validate(
-            self._execute("md.scan", "scan_batch", [res_model, res_id, list(raws)])
+            self._execute(
+                "md.scan", "scan_batch", [res_model, res_id, list(raws), idempotency_key], retry=True
+            )
         )
 
     def scan_progress(self, res_model: str, res_id: int) -> ScanProgress:

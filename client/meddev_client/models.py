@@ -88,12 +88,14 @@ class ScanResult(OdooModel):
 
 
 class BatchResult(OdooModel):
-    """``md.scan`` ``scan_batch(res_model, res_id, raws)``: the whole batch was added."""
+    """``md.scan`` ``scan_batch(res_model, res_id, raws, idempotency_key)``: the whole batch was
+    added; ``replayed`` when the key's batch had been applied by an earlier call."""
 
     status: str
     count: int
     quantity: float
     message: str
+    replayed: bool = False
 
 
 class ProgressLot(OdooModel):

@@ -141,6 +141,23 @@ def test_writes_and_scans_are_never_retried(odoo, write):
     assert len(odoo.bodies) == 1 + 1
 
 
+def test_a_batch_with_its_idempotency_key_is_retried(odoo):
+    # The server applies a keyed batch once however often it is sent (md.scan.batch.key).
+    client = connect(odoo, retries=2)
+    answer = {"status": "added", "count": 1, "quantity": 1.0, "message": "1 scan added", "replayed": True}
+    odoo.answer("md.scan", "scan_batch", answer)
+    odoo.fail_next(requests.Timeout("read timed out"))
+    result = client.scan_batch("stock.picking", 1, ["0108717648200274"], idempotency_key="hh-7:0001")
+    assert result.replayed
+    assert odoo.calls[-1] == (
+        "md.scan",
+        "scan_batch",
+        ["stock.picking", 1, ["0108717648200274"], "hh-7:0001"],
+        {},
+    )
+    assert len(odoo.bodies) == 1 + 2
+
+
 def test_backoff_doubles_between_attempts(odoo):
     waits = []
     client = MeddevClient(URL, DB, session=odoo.session(), retries=3, backoff=0.25)

@@ -117,3 +117,37 @@ def test_hold_and_release(client, lot):
     client.release_holds([hold_id], "Seal check passed")
     assert client.lot_status([lot["id"]]) == {lot["id"]: "released"}
     assert client.holds([lot["id"]]) == []
+
+
+def test_a_keyed_scan_batch_sent_twice_is_applied_once(client):
+    # A handheld resends its batch after a timeout: the server applies it once (md.scan.batch.key).
+    tag = uuid.uuid4().hex[:8].upper()
+    di = gtin14()
+    product_id = client.call(
+        "product.product", "create", {"name": f"Client Gauze {tag}", "is_storable": True, "md_udi_di": di}
+    )
+    in_type = client.search_read(
+        "stock.picking.type", [("code", "=", "incoming")], ["default_location_dest_id"], limit=1
+    )[0]
+    [suppliers] = client.call("stock.location", "search", [("usage", "=", "supplier")], limit=1)
+    locations = {"location_id": suppliers, "location_dest_id": in_type["default_location_dest_id"][0]}
+    picking_id = client.call(
+        "stock.picking",
+        "create",
+        {
+            "picking_type_id": in_type["id"],
+            **locations,
+            "move_ids": [
+                (0, 0, {"name": "Gauze", "product_id": product_id, "product_uom_qty": 4, **locations})
+            ],
+        },
+    )
+    client.call("stock.picking", "action_confirm", [picking_id])
+    key = f"handheld-7:{tag}"
+    first = client.scan_batch("stock.picking", picking_id, [f"01{di}", f"01{di}"], idempotency_key=key)
+    again = client.scan_batch("stock.picking", picking_id, [f"01{di}", f"01{di}"], idempotency_key=key)
+    assert (first.replayed, again.replayed, again.quantity) == (False, True, 2.0)
+    progress = client.scan_progress("stock.picking", picking_id)
+    assert [(line.scanned, line.expected) for line in progress.lines] == [(2.0, 4.0)]
+    with pytest.raises(RuleRefused, match="already used for another batch"):
+        client.scan_batch("stock.picking", picking_id, [f"01{di}"], idempotency_key=key)

@@ -87,7 +87,7 @@ class MdScan(models.AbstractModel):
         return target._md_scan_apply(item)
 
     @api.model
-    def scan_batch(self, res_model, res_id, raws):
+    def scan_batch(self, res_model, res_id, raws, idempotency_key=None):
         """Scan a list of UDIs into one operation in one call: all of them, or none.
 
         For batch uploads (a handheld scanner's buffer, the serial list of a pallet): the
@@ -96,11 +96,27 @@ class MdScan(models.AbstractModel):
         batch is written. Into transfers the checks that read the database run once for
         the whole batch and the move lines are created in one call.
 
+        With ``idempotency_key`` (the caller's, unique per batch), a batch sent again after a
+        timeout is applied once: the second call returns the first call's result with
+        ``replayed: True`` (``md.scan.batch.key``).
+
         Returns ``{status: "added", count, quantity, message}``.
         """
         if not isinstance(raws, list | tuple) or not raws:
             raise UserError(self.env._("Give the list of scanned codes to add."))
         target = self._md_target(res_model, res_id)
+        if idempotency_key is None:
+            return self._md_scan_batch(target, raws)
+        keys = self.env["md.scan.batch.key"].sudo()
+        key_id, applied = keys._md_claim(idempotency_key, res_model, res_id, raws)
+        if key_id is None:
+            return {**applied, "replayed": True}
+        result = self._md_scan_batch(target, raws)
+        keys._md_store(key_id, result)
+        return result
+
+    @api.model
+    def _md_scan_batch(self, target, raws):
         company = target.company_id or self.env.company
         scan, target = self.with_company(company), target.with_company(company)
         items = scan._md_batch_items(raws)

@@ -197,3 +197,54 @@ class TestScanBatch(ScanCase):
             elif step[0] == "untracked":
                 raws.append(self.udi(self.gauze_di))
         return raws
+
+
+@tagged("post_install", "-at_install")
+class TestScanBatchIdempotency(ScanCase):
+    """A batch sent again with its idempotency key after a timeout is applied once."""
+
+    def batch(self, raws, key, record=None):
+        record = record or self.receipt
+        return self.env["md.scan"].scan_batch(record._name, record.id, raws, idempotency_key=key)
+
+    def test_a_batch_sent_twice_with_its_key_is_applied_once(self):
+        raws = [self.udi(self.stent_di, serial=f"K{n}") for n in range(3)]
+        first = self.batch(raws, "handheld-7:batch-0001")
+        again = self.batch(raws, "handheld-7:batch-0001")
+        self.assertEqual((first["count"], first.get("replayed")), (3, None))
+        self.assertEqual((again["count"], again["quantity"], again["replayed"]), (3, 3, True))
+        self.assertEqual(len(self.lines(self.receipt, self.stent)), 3)
+
+    def test_a_key_cannot_carry_another_batch(self):
+        self.batch([self.udi(self.gauze_di)], "handheld-7:batch-0002")
+        with self.refused("already used for another batch"):
+            self.batch([self.udi(self.gauze_di), self.udi(self.gauze_di)], "handheld-7:batch-0002")
+        self.assertEqual(self.lines(self.receipt, self.gauze).quantity, 1)
+
+    def test_a_refused_batch_leaves_its_key_free(self):
+        raws = [self.udi(self.gauze_di), "01" + "0" * 13 + "7"]
+        with self.refused("nothing of the batch was recorded"):
+            self.batch(raws, "handheld-7:batch-0003")
+        self.assertFalse(self.env["md.scan.batch.key"].sudo().search([("key", "=", "handheld-7:batch-0003")]))
+        self.assertEqual(self.batch([self.udi(self.gauze_di)], "handheld-7:batch-0004")["count"], 1)
+
+    def test_keys_are_per_user_and_checked(self):
+        self.batch([self.udi(self.gauze_di)], "shared-key")
+        other = self.env["md.scan"].with_user(self.env.ref("base.user_admin"))
+        result = other.scan_batch(
+            self.receipt._name, self.receipt.id, [self.udi(self.gauze_di)], "shared-key"
+        )
+        self.assertNotIn("replayed", result)
+        with self.refused("1 to 128 characters"):
+            self.batch([self.udi(self.gauze_di)], "")
+
+    def test_keys_are_forgotten_after_30_days(self):
+        self.batch([self.udi(self.gauze_di)], "old-key")
+        self.batch([self.udi(self.gauze_di)], "recent-key")
+        self.env.cr.execute(
+            "UPDATE md_scan_batch_key SET create_date = create_date - interval '31 days' "
+            "WHERE key = 'old-key'"
+        )
+        self.env["md.scan.batch.key"]._gc_md_scan_batch_keys()
+        keys = self.env["md.scan.batch.key"].sudo().search([("key", "in", ["old-key", "recent-key"])])
+        self.assertEqual(keys.mapped("key"), ["recent-key"])
