@@ -6,6 +6,7 @@ trace and recall scope read a lot created through the client's ``call`` escape h
 
 import random
 import sys
+import threading
 import uuid
 from datetime import date
 from pathlib import Path
@@ -119,8 +120,8 @@ def test_hold_and_release(client, lot):
     assert client.holds([lot["id"]]) == []
 
 
-def test_a_keyed_scan_batch_sent_twice_is_applied_once(client):
-    # A handheld resends its batch after a timeout: the server applies it once (md.scan.batch.key).
+def gauze_receipt(client):
+    """An untracked device with a UDI-DI and a confirmed receipt of 4 units of it."""
     tag = uuid.uuid4().hex[:8].upper()
     di = gtin14()
     product_id = client.call(
@@ -143,7 +144,13 @@ def test_a_keyed_scan_batch_sent_twice_is_applied_once(client):
         },
     )
     client.call("stock.picking", "action_confirm", [picking_id])
-    key = f"handheld-7:{tag}"
+    return di, picking_id
+
+
+def test_a_keyed_scan_batch_sent_twice_is_applied_once(client):
+    # A handheld resends its batch after a timeout: the server applies it once (md.scan.batch.key).
+    di, picking_id = gauze_receipt(client)
+    key = f"handheld-7:{uuid.uuid4().hex}"
     first = client.scan_batch("stock.picking", picking_id, [f"01{di}", f"01{di}"], idempotency_key=key)
     again = client.scan_batch("stock.picking", picking_id, [f"01{di}", f"01{di}"], idempotency_key=key)
     assert (first.replayed, again.replayed, again.quantity) == (False, True, 2.0)
@@ -151,3 +158,29 @@ def test_a_keyed_scan_batch_sent_twice_is_applied_once(client):
     assert [(line.scanned, line.expected) for line in progress.lines] == [(2.0, 4.0)]
     with pytest.raises(RuleRefused, match="already used for another batch"):
         client.scan_batch("stock.picking", picking_id, [f"01{di}"], idempotency_key=key)
+
+
+def test_the_same_keyed_batch_sent_at_once_twice_is_applied_once(server, client):
+    # Two sessions race with one key: the second waits on the key's unique index, then replays.
+    di, picking_id = gauze_receipt(client)
+    key = f"handheld-8:{uuid.uuid4().hex}"
+    results, errors = [], []
+
+    def send():
+        session = MeddevClient.connect(server["url"], server["db"], "admin", "admin", timeout=60)
+        try:
+            results.append(
+                session.scan_batch("stock.picking", picking_id, [f"01{di}"] * 3, idempotency_key=key)
+            )
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert sorted(result.replayed for result in results) == [False, True]
+    progress = client.scan_progress("stock.picking", picking_id)
+    assert [(line.scanned, line.expected) for line in progress.lines] == [(3.0, 4.0)]

@@ -16,9 +16,11 @@ class MdScanBatchKey(models.Model):
     network) cannot know whether the batch was applied. Sent again with the same key, the batch
     is applied once: the key is claimed in the transaction that applies the batch, so it exists
     only if the batch was recorded, and a second call with the key gets the first call's result.
-    A call with the key still in flight waits for it (the unique index), then replays it or, if
-    it was refused, applies its own. Keys are the caller's, per user; they are forgotten after
-    30 days. Written only by SQL from scan_batch: no user reads or writes them.
+    A call made while the key's first call is in flight waits on the key's unique index; when
+    the first commits, PostgreSQL refuses the waiting insert as a serialization failure, which
+    Odoo retries: the retry replays the first result (or, if the first was refused, applies its
+    own batch). Keys are the caller's, per user; they are forgotten after 30 days. Written only
+    by SQL from scan_batch: no user writes them.
     """
 
     _name = "md.scan.batch.key"
