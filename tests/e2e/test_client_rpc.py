@@ -120,8 +120,8 @@ def test_hold_and_release(client, lot):
     assert client.holds([lot["id"]]) == []
 
 
-def gauze_receipt(client):
-    """An untracked device with a UDI-DI and a confirmed receipt of 4 units of it."""
+def gauze_receipt(client, quantity=4):
+    """An untracked device with a UDI-DI and a confirmed receipt of ``quantity`` units of it."""
     tag = uuid.uuid4().hex[:8].upper()
     di = gtin14()
     product_id = client.call(
@@ -139,7 +139,7 @@ def gauze_receipt(client):
             "picking_type_id": in_type["id"],
             **locations,
             "move_ids": [
-                (0, 0, {"name": "Gauze", "product_id": product_id, "product_uom_qty": 4, **locations})
+                (0, 0, {"name": "Gauze", "product_id": product_id, "product_uom_qty": quantity, **locations})
             ],
         },
     )
@@ -161,21 +161,26 @@ def test_a_keyed_scan_batch_sent_twice_is_applied_once(client):
 
 
 def test_the_same_keyed_batch_sent_at_once_twice_is_applied_once(server, client):
-    # Two sessions race with one key: the second waits on the key's unique index, then replays.
-    di, picking_id = gauze_receipt(client)
+    # Two sessions race with one key: the second waits on the key's unique index, fails to
+    # serialize when the first commits, and Odoo's retry of it replays the first result.
+    di, picking_id = gauze_receipt(client, quantity=200)
     key = f"handheld-8:{uuid.uuid4().hex}"
+    sessions = [
+        MeddevClient.connect(server["url"], server["db"], "admin", "admin", timeout=60) for _ in range(2)
+    ]
+    start = threading.Barrier(2)
     results, errors = [], []
 
-    def send():
-        session = MeddevClient.connect(server["url"], server["db"], "admin", "admin", timeout=60)
+    def send(session):
+        start.wait()
         try:
             results.append(
-                session.scan_batch("stock.picking", picking_id, [f"01{di}"] * 3, idempotency_key=key)
+                session.scan_batch("stock.picking", picking_id, [f"01{di}"] * 150, idempotency_key=key)
             )
         except Exception as error:  # reported by the assertion below
             errors.append(error)
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
+    threads = [threading.Thread(target=send, args=(session,)) for session in sessions]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -183,4 +188,4 @@ def test_the_same_keyed_batch_sent_at_once_twice_is_applied_once(server, client)
     assert not errors, errors
     assert sorted(result.replayed for result in results) == [False, True]
     progress = client.scan_progress("stock.picking", picking_id)
-    assert [(line.scanned, line.expected) for line in progress.lines] == [(3.0, 4.0)]
+    assert [(line.scanned, line.expected) for line in progress.lines] == [(150.0, 200.0)]

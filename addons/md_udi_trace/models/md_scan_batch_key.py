@@ -59,7 +59,10 @@ class MdScanBatchKey(models.Model):
                 model=res_model,
                 res_id=res_id,
                 digest=digest,
-            )
+            ),
+            # A call racing the key's first call fails to serialize here, as expected: Odoo
+            # retries it, so the failure is not a bad query worth an error in the log.
+            log_exceptions=False,
         )
         claimed = self.env.cr.fetchone()
         if claimed:
