@@ -15,15 +15,19 @@
     # no credentials and bind no meaning or content hash (21 CFR 11.50, 11.70, 11.200); its
     # adoption pattern (one _inherit and a few declarations) is kept. See readme/DESCRIPTION.md.
     "depends": ["mail", "resource"],
+    # The event outbox posts with requests (also one of Odoo's own requirements).
+    "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/md_base_security.xml",
         "security/ir.model.access.csv",
         "security/md_signature_security.xml",
         "security/md_audit_security.xml",
         "security/md_retention_security.xml",
+        "security/md_event_security.xml",
         "data/md_signature_data.xml",
         "data/md_expiry_alert_data.xml",
         "views/md_menus.xml",
+        "views/md_event_views.xml",
         "views/md_signature_views.xml",
         "views/md_signature_config_views.xml",
         "views/md_signature_security_views.xml",

@@ -206,7 +206,10 @@ def crawl_reports(crawl, admin, session, server, model, record_id, where):
         response = session.get(
             f"{server['url']}/report/html/{report['report_name']}/{record_id}", timeout=120
         )
-        if response.status_code in (403, 404):
+        refused = response.status_code in (403, 404) or (
+            response.status_code == 400 and "Traceback" not in response.text  # a UserError's message
+        )
+        if refused:
             crawl.refused += 1
         elif response.status_code != 200 or "Traceback" in response.text:
             crawl.failures.append(f"{where}: report {report['report_name']} -> HTTP {response.status_code}")

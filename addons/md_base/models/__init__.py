@@ -15,3 +15,5 @@ from . import md_expiry_alert_mixin
 from . import resource_calendar
 from . import res_company
 from . import res_config_settings
+from . import md_event_endpoint
+from . import md_event

@@ -285,6 +285,7 @@ class MdAuditRule(models.Model):
                 not in (
                     "md.audit.entry",
                     "md.audit.chain",
+                    "md.event",  # the interface log records deliveries, it is no regulated record
                 )
             ):
                 specs.append((ir_model.model, None, None))

@@ -4,3 +4,4 @@ from . import test_working_days
 from . import test_signable_mixin
 from . import test_audit_trail
 from . import test_retention
+from . import test_event_outbox

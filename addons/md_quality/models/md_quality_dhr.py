@@ -493,6 +493,19 @@ class MdQualityDhr(models.Model):
             self.browse(signature.res_id)._md_decide(signature)
         return result
 
+    def _md_event_data(self):
+        """What integrators hear of a release decision (md_base's event outbox)."""
+        return {
+            "dhr": self.name,
+            "lot_id": self.lot_id.id,
+            "lot": self.lot_id.name,
+            "product_id": self.product_id.id,
+            "udi_di": self.product_id.md_udi_di or None,
+            "decision_by": self.decision_by_id.name,
+            "decision_on": fields.Datetime.to_string(self.decision_on),
+            "reason": self.decision_reason,
+        }
+
     def _md_decide(self, signature):
         """The signed transition: the lot is released, or rejected and held."""
         self.ensure_one()
@@ -504,6 +517,9 @@ class MdQualityDhr(models.Model):
                 "decision_on": signature.signed_at,
                 "decision_reason": signature.reason,
             }
+        )
+        self.env["md.event"]._md_emit(
+            f"batch.{DECISION_STATES[signature.meaning]}", self, lambda dhr: dhr._md_event_data()
         )
         if signature.meaning == REJECTED:
             # ISO 13485 8.3: rejected product is identified and cannot be used or delivered.

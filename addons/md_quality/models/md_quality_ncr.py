@@ -277,7 +277,21 @@ class MdQualityNcr(models.Model):
                 vals["name"] = (
                     self.env["ir.sequence"].with_company(company).next_by_code("md.quality.ncr") or "/"
                 )
-        return super().create(vals_list)
+        ncrs = super().create(vals_list)
+        self.env["md.event"]._md_emit("ncr.opened", ncrs, lambda ncr: ncr._md_event_data())
+        return ncrs
+
+    def _md_event_data(self):
+        """What integrators hear of a new nonconformance (md_base's event outbox)."""
+        return {
+            "ncr": self.name,
+            "source": self.source,
+            "severity": self.severity or None,
+            "product_id": self.product_id.id or None,
+            "lot_ids": self.lot_ids.ids,
+            "lots": self.lot_ids.mapped("name"),
+            "description": self.description,
+        }
 
     # ------------------------------------------------------------------
     # Workflow

@@ -1021,7 +1021,19 @@ class MdRecall(models.Model):
             if not recall.is_mock:
                 recall._md_place_holds()
                 recall._md_schedule_deadline_activities()
+                self.env["md.event"]._md_emit("recall.started", recall, lambda r: r._md_event_data())
         return True
+
+    def _md_event_data(self):
+        """What integrators hear of a recall that starts (md_base's event outbox)."""
+        return {
+            "recall": self.name,
+            "fda_class": self.fda_class or None,
+            "nmpa_level": self.nmpa_level or None,
+            "lot_ids": self.lot_ids.ids,
+            "lots": self.lot_ids.mapped("name"),
+            "initiated_date": fields.Date.to_string(self.initiated_date),
+        }
 
     def _md_check_startable(self):
         """What a real recall needs before it starts."""

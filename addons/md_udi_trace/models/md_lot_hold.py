@@ -104,6 +104,26 @@ class MdLotHold(models.Model):
         source = self.env[self.res_model].browse(self.res_id).exists()
         return source.sudo() if source else None
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        holds = super().create(vals_list)
+        self.env["md.event"]._md_emit("lot.hold.placed", holds, lambda hold: hold._md_event_data())
+        return holds
+
+    def _md_event_data(self):
+        """What integrators hear of a hold (md_base's event outbox)."""
+        return {
+            "hold_id": self.id,
+            "lot_id": self.lot_id.id,
+            "lot": self.lot_id.name,
+            "product_id": self.product_id.id,
+            "udi_di": self.product_id.md_udi_di or None,
+            "hold_type": self.hold_type,
+            "reason": self.reason,
+            "source": {"model": self.res_model, "id": self.res_id} if self.res_model else None,
+            "release_reason": self.release_reason or None,
+        }
+
     @api.model
     def _md_status_by_hold_type(self):
         return dict(HOLD_TYPE_STATUS)
@@ -163,6 +183,7 @@ class MdLotHold(models.Model):
                 "release_reason": reason,
             }
         )
+        self.env["md.event"]._md_emit("lot.hold.released", self, lambda hold: hold._md_event_data())
         return True
 
     def _md_check_return_signed(self):

@@ -20,3 +20,4 @@ from . import test_env_lots_property
 from . import test_expiry_gate
 from . import test_sales_return
 from . import test_env_transport
+from . import test_lot_hold_events
