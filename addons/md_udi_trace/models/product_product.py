@@ -175,7 +175,23 @@ class ProductProduct(models.Model):
             vals = {**vals, "md_udi_di": normalise_di(self.env, vals["md_udi_di"], single_issuer(self, vals))}
         check_master_data_access(self, vals, ["md_udi_di", "md_udi_issuer"])
         check_di_change_allowed(self, self, vals, ("md_udi_di", "md_udi_issuer"))
-        return super().write(vals)
+        previous = {product.id: product.md_udi_di for product in self} if "md_udi_di" in vals else {}
+        result = super().write(vals)
+        changed = self.filtered(
+            lambda product: product.id in previous and previous[product.id] != product.md_udi_di
+        )
+        self.env["md.event"]._md_emit(
+            "udi.di.changed",
+            changed,
+            lambda product: {
+                "product_id": product.id,
+                "reference": product.default_code or None,
+                "issuer": product.md_udi_issuer or None,
+                "previous_di": previous[product.id] or None,
+                "di": product.md_udi_di or None,
+            },
+        )
+        return result
 
     @api.constrains("md_udi_di", "md_udi_issuer")
     def _check_md_udi_di(self):

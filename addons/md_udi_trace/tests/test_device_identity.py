@@ -390,6 +390,22 @@ class TestDeviceMasterDataAccess(DeviceCase):
         )
         self.assertEqual(value.new_value_char, "0" + gtin("692345695004"))
 
+    def test_a_di_change_is_an_event_for_integrators(self):
+        endpoint = self.env["md.event.endpoint"].create(
+            {
+                "name": "UDI database feed",
+                "url": "http://127.0.0.1:9/udi",
+                "secret": "s",
+                "event_types": "udi",
+            }
+        )
+        previous = self.product.md_udi_di
+        self.product.md_udi_di = gtin("692345695005")
+        event = self.env["md.event"].search([("endpoint_id", "=", endpoint.id)])
+        self.assertEqual((event.event_type, event.res_id), ("udi.di.changed", self.product.id))
+        data = event.payload["data"]
+        self.assertEqual((data["previous_di"], data["di"]), (previous, "0" + gtin("692345695005")))
+
 
 @tagged("post_install", "-at_install")
 class TestShelfLifeRequirements(DeviceCase):
