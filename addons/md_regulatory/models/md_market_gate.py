@@ -99,6 +99,23 @@ class MdMarketGate(models.AbstractModel):
         return lookup
 
     @api.model
+    def _md_registrations_of(self, records, market_of):
+        """``{record: best registration (or none)}`` for records with ``product_id`` and
+        ``company_id`` (GSP record lines), in the market ``market_of(record)``; one query."""
+        markets = {record: market_of(record) for record in records}
+        registration_of = self._md_registration_lookup(
+            [
+                (record, record.product_id, market, record.company_id)
+                for record, market in markets.items()
+                if market and record.product_id.md_is_device
+            ]
+        )
+        return {
+            record: registration_of(record.product_id, market, record.company_id)
+            for record, market in markets.items()
+        }
+
+    @api.model
     def _md_query_registrations(self, requests):
         """{(template, country, company): (best registration id or None, in force)}: one query."""
         self.env["md.registration"].flush_model()

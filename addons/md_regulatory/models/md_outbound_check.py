@@ -180,16 +180,9 @@ class MdOutboundCheckLine(models.Model):
     @api.depends("product_id", "picking_id.partner_id")
     def _compute_registration(self):
         """The registration or filing number for the delivery's market (GSP Art. 88)."""
-        requests = [
-            (line, line.product_id, line._md_market(), line.company_id)
-            for line in self
-            if line.product_id.md_is_device and line._md_market()
-        ]
-        registration_of = self.env["md.market.gate"]._md_registration_lookup(requests)
+        registrations = self.env["md.market.gate"]._md_registrations_of(self, lambda line: line._md_market())
         for line in self:
-            line.registration = (
-                registration_of(line.product_id, line._md_market(), line.company_id).number or False
-            )
+            line.registration = registrations[line].number or False
 
     def _md_market(self):
         return self.picking_id.partner_id.country_id or self.company_id.country_id

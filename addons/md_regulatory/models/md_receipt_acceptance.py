@@ -163,9 +163,10 @@ class MdReceiptAcceptance(models.Model):
         """Lots with rejected units are held whole, with the acceptance as the source, until the
         quality unit decides (GSP Art. 69: what fails acceptance goes to the nonconforming area)."""
         for acceptance in self:
-            rejected = acceptance.line_ids.filtered(lambda line: line.quantity_rejected > 0)
+            rejected = acceptance.line_ids.filtered(lambda line: line.quantity_rejected > 0 and line.lot_name)
+            lots = rejected._md_received_lots()
             for line in rejected:
-                lot = line._md_received_lot()
+                lot = lots.get((line.product_id, line.lot_name))
                 if lot:
                     lot.sudo()._md_place_hold(
                         "rejected",
@@ -218,15 +219,11 @@ class MdReceiptAcceptanceLine(models.Model):
     def _compute_registration(self):
         """The registration or filing number in force in the company's country (Art. 65(2)),
         read for all lines in one query."""
-        requests = [
-            (line, line.product_id, line.company_id.country_id, line.company_id)
-            for line in self
-            if line.product_id.md_is_device and line.company_id.country_id
-        ]
-        registration_of = self.env["md.market.gate"]._md_registration_lookup(requests)
+        registrations = self.env["md.market.gate"]._md_registrations_of(
+            self, lambda line: line.company_id.country_id
+        )
         for line in self:
-            registration = registration_of(line.product_id, line.company_id.country_id, line.company_id)
-            line.registration = registration.number or False
+            line.registration = registrations[line].number or False
 
     def _md_check_lines(self):
         today = fields.Date.context_today(self)
@@ -261,19 +258,18 @@ class MdReceiptAcceptanceLine(models.Model):
         if problems:
             raise UserError("\n".join(problems))
 
-    def _md_received_lot(self):
-        self.ensure_one()
-        if not self.lot_name:
-            return self.env["stock.lot"]
-        return (
+    def _md_received_lots(self):
+        """``{(product, lot name): lot}`` of these lines' lots, created when the receipt was
+        validated; one query."""
+        lots = (
             self.env["stock.lot"]
             .sudo()
             .search(
                 [
-                    ("product_id", "=", self.product_id.id),
-                    ("name", "=", self.lot_name),
-                    ("company_id", "in", (self.company_id.id, False)),
-                ],
-                limit=1,
+                    ("product_id", "in", self.product_id.ids),
+                    ("name", "in", [name for name in self.mapped("lot_name") if name]),
+                    ("company_id", "in", [*self.company_id.ids, False]),
+                ]
             )
         )
+        return {(lot.product_id, lot.name): lot for lot in lots}

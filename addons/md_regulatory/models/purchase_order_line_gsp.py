@@ -16,13 +16,10 @@ class PurchaseOrderLine(models.Model):
 
     @api.depends("product_id", "company_id")
     def _compute_md_gsp_registration(self):
-        requests = [
-            (line, line.product_id, line.company_id.country_id, line.company_id)
-            for line in self
-            if line.product_id.md_is_device and line.company_id.country_id
-        ]
-        registration_of = self.env["md.market.gate"]._md_registration_lookup(requests)
+        registrations = self.env["md.market.gate"]._md_registrations_of(
+            self, lambda line: line.company_id.country_id
+        )
         for line in self:
-            registration = registration_of(line.product_id, line.company_id.country_id, line.company_id)
+            registration = registrations[line]
             line.md_registration_number = registration.number or False
             line.md_registrant = registration.holder_id.name or False
