@@ -15,8 +15,9 @@
     # no credentials and bind no meaning or content hash (21 CFR 11.50, 11.70, 11.200); its
     # adoption pattern (one _inherit and a few declarations) is kept. See readme/DESCRIPTION.md.
     "depends": ["mail", "resource"],
-    # The event outbox posts with requests (also one of Odoo's own requirements).
-    "external_dependencies": {"python": ["requests"]},
+    # The event outbox posts with requests; migration workbooks are written with xlsxwriter and
+    # read with openpyxl (all three are also Odoo's own requirements).
+    "external_dependencies": {"python": ["requests", "openpyxl", "xlsxwriter"]},
     "data": [
         "security/md_base_security.xml",
         "security/ir.model.access.csv",
@@ -24,6 +25,7 @@
         "security/md_audit_security.xml",
         "security/md_retention_security.xml",
         "security/md_event_security.xml",
+        "security/md_migration_security.xml",
         "data/md_signature_data.xml",
         "data/md_expiry_alert_data.xml",
         "views/md_menus.xml",
@@ -42,6 +44,8 @@
         "views/md_retention_policy_views.xml",
         "wizard/md_retention_policy_change_views.xml",
         "data/md_audit_data.xml",
+        "data/md_migration_data.xml",
+        "views/md_migration_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -17,3 +17,6 @@ from . import res_company
 from . import res_config_settings
 from . import md_event_endpoint
 from . import md_event
+from . import md_migration
+from . import md_migration_issue
+from . import md_migration_count

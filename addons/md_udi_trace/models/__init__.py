@@ -33,3 +33,4 @@ from . import md_env_transport
 from . import stock_picking_cold_chain
 from . import md_env_place_demo
 from . import stock_move_return
+from . import md_migration

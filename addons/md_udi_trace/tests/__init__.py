@@ -21,3 +21,4 @@ from . import test_expiry_gate
 from . import test_sales_return
 from . import test_env_transport
 from . import test_lot_hold_events
+from . import test_migration
