@@ -58,6 +58,7 @@
         "demo/md_trial_team_demo.xml",
         "demo/md_lot_hold_signature_demo.xml",
         "demo/md_env_demo.xml",
+        "demo/md_migration_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -133,6 +133,22 @@ def write_template(sheets, labels):
     return buffer.getvalue()
 
 
+def fill_template(template, rows_by_title):
+    """The template's bytes with rows appended, given per sheet title as {column key: value}
+    (demo data, tests, scripts that convert a legacy export)."""
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    for title, rows in rows_by_title.items():
+        keys = [cell.value for cell in book[title][KEY_ROW]]
+        for values in rows:
+            unknown = set(values) - set(keys)
+            if unknown:
+                raise KeyError(f"no column {sorted(unknown)} on sheet {title}")
+            book[title].append([values.get(key) for key in keys])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def _write_columns_sheet(book, sheets, labels, header_format, wrap):
     worksheet = book.add_worksheet(COLUMNS_SHEET)
     headers = (
@@ -197,9 +213,10 @@ def _read_sheet(worksheet, sheet, rows, errors):
     keys = [_text(key) for key in next(lines, ())]
     positions = {key: index for index, key in enumerate(keys) if key}
     missing = [column.key for column in sheet.columns if column.required and column.key not in positions]
-    for key in missing:
-        errors.append((sheet.key, KEY_ROW, key, "missing_column"))
-    if missing:
+    repeated = sorted({key for key in keys if key and keys.count(key) > 1})
+    errors.extend((sheet.key, KEY_ROW, key, "missing_column") for key in missing)
+    errors.extend((sheet.key, KEY_ROW, key, "repeated_column") for key in repeated)
+    if missing or repeated:
         return 0
     total = 0
     for number, line in enumerate(lines, start=KEY_ROW + 1):

@@ -39,6 +39,7 @@ CELL_MESSAGES = {
     "boolean": _lt("Enter yes or no (1/0, 是/否)."),
     "selection": _lt("Use one of the accepted values listed on the columns sheet."),
     "missing_column": _lt("This required column is missing from row 1 of the sheet."),
+    "repeated_column": _lt("This column is twice in row 1 of the sheet: keep one."),
 }
 STATES = [
     ("draft", "Draft"),

@@ -34,3 +34,4 @@ from . import stock_picking_cold_chain
 from . import md_env_place_demo
 from . import stock_move_return
 from . import md_migration
+from . import md_migration_demo
