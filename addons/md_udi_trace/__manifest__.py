@@ -70,6 +70,7 @@
             "md_udi_trace/static/tests/tours/md_scan_receipt_tour.js",
             "md_udi_trace/static/tests/tours/md_trace_tour.js",
             "md_udi_trace/static/tests/tours/md_sign_tour.js",
+            "md_udi_trace/static/tests/tours/md_migration_tour.js",
         ],
     },
     "application": True,

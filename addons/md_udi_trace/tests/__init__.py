@@ -22,3 +22,4 @@ from . import test_sales_return
 from . import test_env_transport
 from . import test_lot_hold_events
 from . import test_migration
+from . import test_migration_tour
