@@ -7,6 +7,9 @@
 # Chromium), the pytest tests under tests/ against a running server, then each
 # addon installed alone on a fresh database and an uninstall check of each
 # addon. Ends with one line "N passed, N failed".
+# The full run also writes the validation report (IQ, OQ, PQ; README.md, "Validation pack")
+# from the JUnit results of the Odoo tests and of pytest; a report that fails
+# (a requirement without passing tests, a stale register) fails the run.
 #
 # Options (development only; CI runs the default):
 #   --fast          reuse a cached cluster that already has the Odoo
@@ -16,11 +19,16 @@
 #   --no-pytest     skip the pytest stage
 #   --no-uninstall  skip the install-alone and uninstall checks
 #   --keep          keep the cluster and print how to reach it
+#   --validation-report DIR
+#                   write the validation report (HTML, PDF, JSON) into DIR, also
+#                   for a partial run (default: a temporary directory, full runs
+#                   only; or MEDDEV_VALIDATION_REPORT=DIR)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADDONS_DIR="$ROOT/addons"
 FAST=0 LINT=1 PYTEST=1 UNINSTALL=1 KEEP=0 TAGS=""
+REPORT_DIR=${MEDDEV_VALIDATION_REPORT:-}
 while [ $# -gt 0 ]; do
     case "$1" in
         --fast) FAST=1 ;;
@@ -29,6 +37,7 @@ while [ $# -gt 0 ]; do
         --no-pytest) PYTEST=0 ;;
         --no-uninstall) UNINSTALL=0 ;;
         --keep) KEEP=1 ;;
+        --validation-report) REPORT_DIR="$2"; shift ;;
         *) echo "unknown option $1 (see the header of tests/run.sh)"; exit 2 ;;
     esac
     shift
@@ -57,6 +66,9 @@ ODOO_ADDONS_PATH=$(cd /tmp && python3 -c 'from odoo.tools import config; config.
 ADDONS_PATH="$ADDONS_DIR,$ODOO_ADDONS_PATH"
 ADDONS=$(python3 "$ROOT/config/addons.py" "$ADDONS_DIR" names)
 DEPS=$(python3 "$ROOT/config/addons.py" "$ADDONS_DIR" deps)
+# Every requirement is verified only by a full run: a partial one writes the report when asked.
+REPORT=0
+if [ -n "$REPORT_DIR" ] || { [ -z "$TAGS" ] && [ "$PYTEST" = 1 ]; }; then REPORT=1; fi
 [ -n "$TAGS" ] || TAGS=$(python3 "$ROOT/config/addons.py" "$ADDONS_DIR" tags)
 echo "project addons: $ADDONS"
 
@@ -147,9 +159,11 @@ copy_template "$DB"
 # --- Odoo tests ---------------------------------------------------------------
 step "Install $ADDONS and run the Odoo tests ($TAGS)"
 ODOO_LOG="$WORK/odoo-tests.log"
+ODOO_JUNIT="$WORK/odoo-tests.xml"
 # The Docker init script installs the addons exactly as the docker setup does;
-# here it also runs the tests.
-MEDDEV_DB=$DB MEDDEV_ADDONS_DIR="$ADDONS_DIR" ODOO_BIN="python3 -m odoo" \
+# here it also runs the tests, through a wrapper of Odoo that writes their JUnit file.
+MEDDEV_DB=$DB MEDDEV_ADDONS_DIR="$ADDONS_DIR" ODOO_BIN="python3 $ROOT/tests/tools/odoo_junit.py" \
+    MEDDEV_ODOO_JUNIT="$ODOO_JUNIT" \
     PGHOST="$WORK" PGPORT="$PGPORT" PGUSER=odoo \
     bash "$ROOT/config/meddev-init.sh" \
     --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo \
@@ -208,7 +222,29 @@ print(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))' "$J
         grep -E -A5 '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$WORK/server.log" | head -40
         count 0 1
     fi
+    if [ "$REPORT" = 1 ]; then
+        step "PQ protocols on the test database (validation/pq/pq_run.py)"
+        # The demo lot IS200-260415 of the infusion set (md_udi_trace demo data).
+        MEDDEV_PQ_PASSWORD=admin python3 "$ROOT/validation/pq/pq_run.py" --url "http://127.0.0.1:$HTTP_PORT" \
+            --db "$DB" --login admin --udi "(01)06923456100015(17)290414(10)IS200-260415" --lot IS200-260415 \
+            --out "$WORK/pq-results.json"
+    fi
     stop_server
+fi
+
+# --- Validation report ------------------------------------------------------------
+if [ "$REPORT" = 1 ]; then
+    REPORT_DIR=${REPORT_DIR:-$WORK/validation}
+    step "Validation report (IQ, OQ, PQ) into $REPORT_DIR"
+    REPORT_ARGS=(--junit "$ODOO_JUNIT" --out "$REPORT_DIR" --addons-path "$ADDONS_PATH"
+        --dsn "host=$WORK port=$PGPORT dbname=$DB user=odoo")
+    [ -f "$WORK/pytest.xml" ] && REPORT_ARGS+=(--junit "$WORK/pytest.xml")
+    [ -f "$WORK/pq-results.json" ] && REPORT_ARGS+=(--pq-results "$WORK/pq-results.json")
+    if [ -f "$ODOO_JUNIT" ] && python3 "$ROOT/tools/validation_report.py" "${REPORT_ARGS[@]}"; then
+        count 1 0
+    else
+        count 0 1
+    fi
 fi
 
 # --- Each addon alone ----------------------------------------------------------

@@ -51,3 +51,4 @@ from . import md_quality_report_capa_timeliness
 from . import md_quality_supplier_change
 from . import md_quality_supplier_approval_change
 from . import md_env_excursion_ncr
+from . import md_migration

@@ -73,7 +73,7 @@ class MdQualityCapa(models.Model):
         "effectiveness_checked_by_id",
         "effectiveness_checked_on",
     )
-    _md_create_only_fields = ("name",)
+    _md_create_only_fields = ("name", "legacy_number")
     _md_closed_states = DONE_STATES
 
     name = fields.Char(
@@ -101,6 +101,12 @@ class MdQualityCapa(models.Model):
         required=True,
         default="ncr",
         tracking=True,
+    )
+    legacy_number = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Its number in the legacy system it was migrated from at go-live (ISO 13485:2016 4.2.5).",
     )
     source_reference = fields.Char(help="Audit finding, complaint number or other reference of the source.")
     state = fields.Selection(STATES, default="draft", required=True, index=True, tracking=True, copy=False)

@@ -75,7 +75,7 @@ class MdQualityComplaint(models.Model):
     _md_signed_fields = DECISION_FIELDS
     _md_sign_on_change = "void"
     _md_transition_fields = ("date_closed",)
-    _md_create_only_fields = ("name", "company_id")
+    _md_create_only_fields = ("name", "company_id", "legacy_number")
     _md_closed_states = ("closed",)
     # 21 CFR 820.198(a) / ISO 13485 8.2.2: every complaint received stays on record.
     _md_deletable_states = ()
@@ -102,6 +102,12 @@ class MdQualityComplaint(models.Model):
         required=True,
     )
     partner_id = fields.Many2one("res.partner", "Customer", tracking=True, index=True)
+    legacy_number = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Its number in the legacy system it was migrated from at go-live (ISO 13485:2016 4.2.5).",
+    )
     udi_raw = fields.Char(
         "Scanned UDI", help="Scan the UDI of the unit: product and lot/serial are filled from it."
     )

@@ -71,7 +71,7 @@ class MdQualityNcr(models.Model):
     ]
     _md_sign_on_change = "refuse"
     _md_transition_fields = ("closed_by_id", "date_closed")
-    _md_create_only_fields = ("name", "company_id")
+    _md_create_only_fields = ("name", "company_id", "legacy_number")
     _md_closed_states = ("closed",)
     _md_editable_fields = ("user_id",)
     # ISO 13485 4.2.5: a nonconformance is a quality record, kept, never deleted.
@@ -83,6 +83,12 @@ class MdQualityNcr(models.Model):
     )
     state = fields.Selection(STATES, required=True, default="open", tracking=True, index=True, copy=False)
     source = fields.Selection(SOURCES, required=True, default="production", tracking=True, index=True)
+    legacy_number = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Its number in the legacy system it was migrated from at go-live (ISO 13485:2016 4.2.5).",
+    )
     origin = fields.Char(
         string="Source Reference",
         tracking=True,

@@ -24,3 +24,4 @@ from . import test_trial_run_journey_arrival
 from . import test_trial_run_journey_exception
 from . import test_env_excursion_ncr
 from . import test_certificate_of_conformity
+from . import test_migration

@@ -9,6 +9,8 @@ DOCUMENT_TYPES = [
     ("dmr", "Device Master Record"),
     ("labeling", "Labeling"),
     ("ifu", "Instructions for Use"),
+    # ISO 13485:2016 4.1.6, 7.5.6; 21 CFR 11.10(a): the validation of the system itself.
+    ("validation", "Computerised System Validation Report"),
 ]
 
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .md_legacy_approval_mixin import LEGACY_APPROVAL_FIELDS
+
 APPROVED = "approved"
 QUALIFICATION_STATES = [("draft", "Draft"), ("approved", "Approved"), ("revoked", "Revoked")]
 
@@ -14,9 +16,15 @@ class MdQualificationMixin(models.AbstractModel):
 
     _name = "md.qualification.mixin"
     _description = "First-time Approval"
-    _inherit = ["mail.thread", "mail.activity.mixin", "md.signable.mixin", "md.workflow.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "md.signable.mixin",
+        "md.workflow.mixin",
+        "md.legacy.approval.mixin",
+    ]
     _md_sign_on_change = "refuse"
-    _md_transition_fields = ("approved_on", "revoked_on")
+    _md_transition_fields = ("approved_on", "revoked_on", *LEGACY_APPROVAL_FIELDS)
     _md_closed_states = ("revoked",)
 
     company_id = fields.Many2one(
@@ -45,6 +53,9 @@ class MdQualificationMixin(models.AbstractModel):
 
     def _md_check_approvable(self):
         """Adopters refuse an approval whose evidence is missing."""
+
+    def _md_migrated_approval_state(self):
+        return {"state": "approved"}
 
     def _md_on_signed(self, signatures):
         result = super()._md_on_signed(signatures)

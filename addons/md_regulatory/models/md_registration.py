@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .md_legacy_approval_mixin import LEGACY_APPROVAL_FIELDS
+
 APPROVED = "approved"
 
 REGISTRATION_TYPES = [
@@ -33,12 +35,13 @@ class MdRegistration(models.Model):
         "md.signable.mixin",
         "md.workflow.mixin",
         "md.expiry.alert.mixin",
+        "md.legacy.approval.mixin",
     ]
     _order = "expiry_date, id desc"
     _rec_name = "number"
 
     # The status follows the approval signature, the Withdraw button and the expiry date.
-    _md_transition_fields = ("approved_on", "withdrawn_on")
+    _md_transition_fields = ("approved_on", "withdrawn_on", *LEGACY_APPROVAL_FIELDS)
     _md_closed_states = ("withdrawn",)
     _md_editable_fields = ("active", "notes")
 

@@ -11,3 +11,5 @@ from . import test_outbound_check
 from . import test_receipt_acceptance
 from . import test_storage_check
 from . import test_gsp_journey
+from . import test_validation_report
+from . import test_migration

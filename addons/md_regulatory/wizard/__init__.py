@@ -4,3 +4,4 @@ from . import md_recall_hold_release
 from . import md_recall_report_export
 from . import md_recall_contact_wizard
 from . import stock_return_picking
+from . import md_validation_report_import
