@@ -2,14 +2,21 @@
 
 tests/run.sh starts an Odoo server on the freshly installed test database and
 passes its address in MEDDEV_URL / MEDDEV_DB; end-to-end tests talk to it over
-XML-RPC and JSON-RPC exactly as an integrator would. Pure-Python tests need
-none of this.
+XML-RPC and JSON-RPC exactly as an integrator would: the contracts through the
+typed client of client/ (``meddev_client``), as an integrator calls them, the
+XML-RPC specifics and the adversarial suites raw. Pure-Python tests need none of
+this.
 """
 
 import os
+import sys
 import xmlrpc.client
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "client"))
+from meddev_client import MeddevClient
 
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"
@@ -75,5 +82,27 @@ def login_as(server, admin):
                 )
             sessions[login] = Rpc(server["url"], server["db"], login, login + "-Pw1!")
         return sessions[login]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def admin_client(server):
+    """The administrator's ``MeddevClient`` session."""
+    return MeddevClient.connect(server["url"], server["db"], ADMIN_LOGIN, ADMIN_PASSWORD, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def client_as(server, login_as):
+    """Like ``login_as``, but the session is a ``MeddevClient`` (password: login + "-Pw1!")."""
+    clients = {}
+
+    def make(login, groups):
+        if login not in clients:
+            login_as(login, groups)
+            clients[login] = MeddevClient.connect(
+                server["url"], server["db"], login, login + "-Pw1!", timeout=120
+            )
+        return clients[login]
 
     return make

@@ -9,7 +9,8 @@
 # addon. Ends with one line "N passed, N failed".
 # The full run also writes the validation report (IQ, OQ, PQ; README.md, "Validation pack")
 # from the JUnit results of the Odoo tests and of pytest; a report that fails
-# (a requirement without passing tests, a stale register) fails the run.
+# (a requirement without passing tests, a stale register) fails the run; a passing
+# one is imported into its controlled document and e-signed in a browser tour.
 #
 # Options (development only; CI runs the default):
 #   --fast          reuse a cached cluster that already has the Odoo
@@ -242,6 +243,17 @@ if [ "$REPORT" = 1 ]; then
     [ -f "$WORK/pq-results.json" ] && REPORT_ARGS+=(--pq-results "$WORK/pq-results.json")
     if [ -f "$ODOO_JUNIT" ] && python3 "$ROOT/tools/validation_report.py" "${REPORT_ARGS[@]}"; then
         count 1 0
+        step "This run's validation report imported and signed reviewed and approved in a tour"
+        SIGN_LOG="$WORK/report-tour.log"
+        MEDDEV_VALIDATION_REPORT_HTML="$REPORT_DIR/validation-report.html" odoo_cmd -d "$DB" --test-enable \
+            --test-tags=md_validation_run --stop-after-init --log-level=info >"$SIGN_LOG" 2>&1
+        if grep -qE ' 0 failed, 0 error\(s\) of 1 tests' "$SIGN_LOG" \
+            && ! grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$SIGN_LOG"; then
+            count 1 0
+        else
+            grep -E -A5 ' (ERROR|CRITICAL) |odoo\.tests\.result' "$SIGN_LOG" | head -30
+            count 0 1
+        fi
     else
         count 0 1
     fi

@@ -4,7 +4,15 @@ import json
 
 import pytest
 import requests
-from meddev_client import LoginFailed, MeddevClient, MeddevError, TransportError
+from meddev_client import (
+    CapaRequest,
+    ComplaintRequest,
+    LoginFailed,
+    MeddevClient,
+    MeddevError,
+    NcrRequest,
+    TransportError,
+)
 from meddev_client.testing import FakeOdoo
 
 URL, DB = "http://odoo.test", "meddev"
@@ -130,8 +138,36 @@ def test_reads_give_up_after_the_configured_retries(odoo):
             [{"logger": "LG", "measured_at": "2026-11-03T14:05:00", "temperature": 4}]
         ),
         lambda c: c.call("res.partner", "search", []),
+        lambda c: c.release_batch([1], "pw", "ok"),
+        lambda c: c.reject_batch([1], "pw", "ko"),
+        lambda c: c.create_ncr(NcrRequest(product_id=1, quantity=1, description="x")),
+        lambda c: c.create_capa(CapaRequest(title="t", problem_statement="p")),
+        lambda c: c.create_complaint(ComplaintRequest(title="t", description="d")),
+        lambda c: c.create_recall([1]),
+        lambda c: c.compute_recall_scope(1),
+        lambda c: c.start_recall(1),
+        lambda c: c.record_notification([1], "phone", "Dr. Li"),
+        lambda c: c.record_acknowledgement([1], "Dr. Li"),
     ],
-    ids=["scan", "scan_batch", "sign", "place_hold", "release_holds", "ingest_readings", "call"],
+    ids=[
+        "scan",
+        "scan_batch",
+        "sign",
+        "place_hold",
+        "release_holds",
+        "ingest_readings",
+        "call",
+        "release_batch",
+        "reject_batch",
+        "create_ncr",
+        "create_capa",
+        "create_complaint",
+        "create_recall",
+        "compute_recall_scope",
+        "start_recall",
+        "record_notification",
+        "record_acknowledgement",
+    ],
 )
 def test_writes_and_scans_are_never_retried(odoo, write):
     client = connect(odoo, retries=5)
@@ -139,6 +175,25 @@ def test_writes_and_scans_are_never_retried(odoo, write):
     with pytest.raises(TransportError, match="not retried"):
         write(client)
     assert len(odoo.bodies) == 1 + 1
+
+
+@pytest.mark.parametrize(
+    ("model", "method", "answer", "read"),
+    [
+        ("md.quality.dhr", "search_read", [], lambda c: c.dhrs(lot_ids=[1])),
+        ("stock.lot", "read", [{"id": 1, "md_release_state": "released"}], lambda c: c.release_state(1)),
+        ("md.recall", "md_status", [], lambda c: c.recall_status(1)),
+        ("md.recall.customer", "search_read", [], lambda c: c.recall_customers(1)),
+        ("md.registration", "read", [], lambda c: c.registrations([])),
+    ],
+    ids=["dhrs", "release_state", "recall_status", "recall_customers", "registrations"],
+)
+def test_new_reads_are_retried(odoo, model, method, answer, read):
+    client = connect(odoo, retries=1)
+    odoo.answer(model, method, answer)
+    odoo.fail_next(requests.Timeout("read timed out"))
+    read(client)
+    assert len(odoo.bodies) == 1 + 2
 
 
 def test_a_batch_with_its_idempotency_key_is_retried(odoo):

@@ -1,4 +1,4 @@
-"""Audit trail over XML-RPC (21 CFR 11.10(e), EU GMP Annex 11 §9).
+"""Audit trail through the typed client (21 CFR 11.10(e), EU GMP Annex 11 §9).
 
 Nobody, administrators included, creates, changes or deletes audit entries over
 RPC; ``verify_chain`` keeps its contract; parallel writers in several server
@@ -7,9 +7,9 @@ threads lose no entry and leave a chain that verifies.
 
 import threading
 import uuid
-import xmlrpc.client
 
 import pytest
+from meddev_client import AccessRefused, ChainVerification, MeddevClient, MeddevError, RuleRefused
 
 GROUPS = {
     "audit_md_user": ["md_base.group_md_user"],
@@ -22,13 +22,13 @@ VERIFIERS = ("audit_quality_manager", "audit_regulatory", "admin")
 
 
 @pytest.fixture(scope="module")
-def sessions(admin, login_as):
-    return {"admin": admin, **{login: login_as(login, groups) for login, groups in GROUPS.items()}}
+def sessions(admin_client, client_as):
+    return {"admin": admin_client, **{login: client_as(login, groups) for login, groups in GROUPS.items()}}
 
 
 @pytest.fixture(scope="module")
-def product_id(admin):
-    return admin(
+def product_id(admin_client):
+    return admin_client.call(
         "product.product",
         "create",
         {"name": f"Audit RPC Stent {uuid.uuid4().hex[:6]}", "is_storable": True, "tracking": "serial"},
@@ -36,27 +36,29 @@ def product_id(admin):
 
 
 @pytest.fixture(scope="module")
-def entry(admin, product_id):
-    lot_id = admin(
+def entry(admin_client, product_id):
+    lot_id = admin_client.call(
         "stock.lot", "create", {"name": f"AUD-RPC-{uuid.uuid4().hex[:8]}", "product_id": product_id}
     )
-    entry_ids = admin("md.audit.entry", "search", [("res_model", "=", "stock.lot"), ("res_id", "=", lot_id)])
+    entry_ids = admin_client.call(
+        "md.audit.entry", "search", [("res_model", "=", "stock.lot"), ("res_id", "=", lot_id)]
+    )
     assert entry_ids, "creating an audited lot over RPC records entries"
-    return admin("md.audit.entry", "read", entry_ids[:1], ["new_value", "entry_hash"])[0]
+    return admin_client.call("md.audit.entry", "read", entry_ids[:1], ["new_value", "entry_hash"])[0]
 
 
 @pytest.mark.parametrize("login", ["admin", *GROUPS])
-def test_nobody_changes_audit_entries(sessions, admin, entry, login):
-    rpc = sessions[login]
-    with pytest.raises(xmlrpc.client.Fault):
-        rpc("md.audit.entry", "write", [entry["id"]], {"new_value": "forged"})
-    with pytest.raises(xmlrpc.client.Fault):
-        rpc("md.audit.entry", "unlink", [entry["id"]])
-    with pytest.raises(xmlrpc.client.Fault):
-        rpc("md.audit.entry", "create", {"res_model": "stock.lot", "res_id": 1, "operation": "write"})
-    with pytest.raises(xmlrpc.client.Fault):
-        rpc("md.audit.entry", "copy", [entry["id"]])
-    assert admin("md.audit.entry", "read", [entry["id"]], ["new_value", "entry_hash"])[0] == entry
+def test_nobody_changes_audit_entries(sessions, admin_client, entry, login):
+    client = sessions[login]
+    with pytest.raises(MeddevError):
+        client.call("md.audit.entry", "write", [entry["id"]], {"new_value": "forged"})
+    with pytest.raises(MeddevError):
+        client.call("md.audit.entry", "unlink", [entry["id"]])
+    with pytest.raises(MeddevError):
+        client.call("md.audit.entry", "create", {"res_model": "stock.lot", "res_id": 1, "operation": "write"})
+    with pytest.raises(MeddevError):
+        client.call("md.audit.entry", "copy", [entry["id"]])
+    assert admin_client.read("md.audit.entry", entry["id"], ["new_value", "entry_hash"])[0] == entry
 
 
 @pytest.mark.parametrize("login", ["admin", *GROUPS])
@@ -73,59 +75,65 @@ def test_medical_device_users_read_entries(sessions, entry, login):
         "entry_hash",
         "prev_hash",
     ]
-    record = sessions[login]("md.audit.entry", "read", [entry["id"]], fields)[0]
+    record = sessions[login].call("md.audit.entry", "read", [entry["id"]], fields)[0]
     assert set(fields) <= set(record)
 
 
 @pytest.mark.parametrize("login", VERIFIERS)
 def test_verify_chain_contract(sessions, entry, login):
-    result = sessions[login]("md.audit.entry", "verify_chain")
-    assert result == {"ok": True, "checked": result["checked"], "first_broken_id": False}
-    assert isinstance(result["checked"], int) and result["checked"] > 0
+    result = sessions[login].verify_chain()
+    assert result == ChainVerification(ok=True, checked=result.checked, first_broken_id=None)
+    assert isinstance(result.checked, int) and result.checked > 0
 
 
 @pytest.mark.parametrize("login", ["audit_md_user", "audit_inspector", "audit_approver"])
 def test_verify_chain_denied_to_other_groups(sessions, login):
-    with pytest.raises(xmlrpc.client.Fault):
-        sessions[login]("md.audit.entry", "verify_chain")
+    with pytest.raises(AccessRefused):
+        sessions[login].verify_chain()
 
 
 def test_audit_rules_read_only_outside_quality_management(sessions):
-    rule_ids = sessions["admin"]("md.audit.rule", "search", [("model_name", "=", "stock.lot")])
-    with pytest.raises(xmlrpc.client.Fault):
-        sessions["audit_regulatory"]("md.audit.rule", "write", rule_ids, {"active": False})
-    with pytest.raises(xmlrpc.client.Fault):
-        sessions["audit_md_user"]("md.audit.rule", "read", rule_ids, ["model_name"])
+    rule_ids = sessions["admin"].call("md.audit.rule", "search", [("model_name", "=", "stock.lot")])
+    with pytest.raises(MeddevError):
+        sessions["audit_regulatory"].call("md.audit.rule", "write", rule_ids, {"active": False})
+    with pytest.raises(MeddevError):
+        sessions["audit_md_user"].call("md.audit.rule", "read", rule_ids, ["model_name"])
 
 
-def change_rule_signed(rpc, rule_id, vals, reason, password="admin"):
+def change_rule_signed(client, rule_id, vals, reason, password="admin"):
     """A Security Manager's signed change of an audit rule (the Change Audit Rule dialog)."""
-    wizard = rpc(
+    wizard = client.call(
         "md.audit.rule.change", "create", {"rule_id": rule_id, "reason": reason, "password": password, **vals}
     )
-    return rpc("md.audit.rule.change", "action_apply", [wizard])
+    return client.call("md.audit.rule.change", "action_apply", [wizard])
 
 
-def test_narrowing_the_audit_trail_needs_a_signed_change(admin, login_as):
+def test_narrowing_the_audit_trail_needs_a_signed_change(admin_client, client_as):
     """21 CFR 11.10(e), EU GMP Annex 11 §9: what the trail records is narrowed only by a Security
     Manager's signature with a reason, and the change is itself in the trail."""
-    rule_id = admin("md.audit.rule", "search", [("model_name", "=", "md.quality.capa")])[0]
-    manager = login_as("md_e2e_audit_qm", ["md_base.group_md_quality_manager"])
-    for rpc in (manager, admin):
-        with pytest.raises(xmlrpc.client.Fault, match="only a Security Manager can"):
-            rpc("md.audit.rule", "write", [rule_id], {"record_domain": "[('id', '=', 0)]"})
-        with pytest.raises(xmlrpc.client.Fault, match="only a Security Manager can"):
-            rpc("md.audit.rule", "write", [rule_id], {"active": False})
-        with pytest.raises(xmlrpc.client.Fault, match="not allowed to delete"):
-            rpc("md.audit.rule", "unlink", [rule_id])
-    with pytest.raises(xmlrpc.client.Fault, match=r"not allowed to create .Change Audit Rule"):
-        change_rule_signed(manager, rule_id, {"log_unlink": False}, "Too many entries", manager.password)
-    with pytest.raises(xmlrpc.client.Fault, match="Wrong login or password"):
-        change_rule_signed(admin, rule_id, {"log_unlink": False}, "Too many entries", "not-the-password")
-    assert admin("md.audit.rule", "read", [rule_id], ["log_unlink"])[0]["log_unlink"]
-    change_rule_signed(admin, rule_id, {"log_unlink": False}, "Deletions are refused by the lifecycle guard")
+    rule_id = admin_client.call("md.audit.rule", "search", [("model_name", "=", "md.quality.capa")])[0]
+    manager = client_as("md_e2e_audit_qm", ["md_base.group_md_quality_manager"])
+    for client in (manager, admin_client):
+        with pytest.raises(RuleRefused, match="only a Security Manager can"):
+            client.call("md.audit.rule", "write", [rule_id], {"record_domain": "[('id', '=', 0)]"})
+        with pytest.raises(RuleRefused, match="only a Security Manager can"):
+            client.call("md.audit.rule", "write", [rule_id], {"active": False})
+        with pytest.raises(AccessRefused, match="not allowed to delete"):
+            client.call("md.audit.rule", "unlink", [rule_id])
+    with pytest.raises(AccessRefused, match=r"not allowed to create .Change Audit Rule"):
+        change_rule_signed(
+            manager, rule_id, {"log_unlink": False}, "Too many entries", "md_e2e_audit_qm-Pw1!"
+        )
+    with pytest.raises(RuleRefused, match="Wrong login or password"):
+        change_rule_signed(
+            admin_client, rule_id, {"log_unlink": False}, "Too many entries", "not-the-password"
+        )
+    assert admin_client.call("md.audit.rule", "read", [rule_id], ["log_unlink"])[0]["log_unlink"]
+    change_rule_signed(
+        admin_client, rule_id, {"log_unlink": False}, "Deletions are refused by the lifecycle guard"
+    )
     try:
-        signatures = admin(
+        signatures = admin_client.call(
             "md.signature",
             "search_read",
             [("res_model", "=", "md.audit.rule"), ("res_id", "=", rule_id), ("voided", "=", False)],
@@ -134,7 +142,7 @@ def test_narrowing_the_audit_trail_needs_a_signed_change(admin, login_as):
         assert [(s["meaning"], s["reason"]) for s in signatures] == [
             ("approved", "Deletions are refused by the lifecycle guard")
         ]
-        entries = admin(
+        entries = admin_client.call(
             "md.audit.entry",
             "search_read",
             [
@@ -148,19 +156,21 @@ def test_narrowing_the_audit_trail_needs_a_signed_change(admin, login_as):
             ("True", "False", "Deletions are refused by the lifecycle guard")
         ]
     finally:
-        admin("md.audit.rule", "write", [rule_id], {"log_unlink": True})  # widening: no signature needed
+        admin_client.call(
+            "md.audit.rule", "write", [rule_id], {"log_unlink": True}
+        )  # widening: no signature needed
 
 
-def test_reason_for_change_over_rpc(admin, product_id):
-    rule_ids = admin("md.audit.rule", "search", [("model_name", "=", "stock.lot")])
-    lot_id = admin(
+def test_reason_for_change_over_rpc(admin_client, product_id):
+    rule_ids = admin_client.call("md.audit.rule", "search", [("model_name", "=", "stock.lot")])
+    lot_id = admin_client.call(
         "stock.lot", "create", {"name": f"AUD-WHY-{uuid.uuid4().hex[:8]}", "product_id": product_id}
     )
-    admin("md.audit.rule", "write", rule_ids, {"reason_required": True})
+    admin_client.call("md.audit.rule", "write", rule_ids, {"reason_required": True})
     try:
-        with pytest.raises(xmlrpc.client.Fault, match="reason for change"):
-            admin("stock.lot", "write", [lot_id], {"ref": "R1"})
-        admin(
+        with pytest.raises(RuleRefused, match="reason for change"):
+            admin_client.call("stock.lot", "write", [lot_id], {"ref": "R1"})
+        admin_client.call(
             "stock.lot",
             "write",
             [lot_id],
@@ -168,8 +178,8 @@ def test_reason_for_change_over_rpc(admin, product_id):
             context={"md_audit_reason": "Supplier CoA corrected"},
         )
     finally:
-        change_rule_signed(admin, rule_ids[0], {"reason_required": False}, "End of the reason drill")
-    entries = admin(
+        change_rule_signed(admin_client, rule_ids[0], {"reason_required": False}, "End of the reason drill")
+    entries = admin_client.call(
         "md.audit.entry",
         "search_read",
         [("res_model", "=", "stock.lot"), ("res_id", "=", lot_id), ("field_name", "=", "ref")],
@@ -178,7 +188,7 @@ def test_reason_for_change_over_rpc(admin, product_id):
     assert [(e["new_value"], e["reason"]) for e in entries] == [("R1", "Supplier CoA corrected")]
 
 
-def test_parallel_writers_lose_no_entry(server, admin, product_id):
+def test_parallel_writers_lose_no_entry(server, admin_client, product_id):
     """Several server threads commit audited changes at once: every entry is present and linked."""
     tag = uuid.uuid4().hex[:8].upper()
     writers, rounds = 6, 8
@@ -186,25 +196,13 @@ def test_parallel_writers_lose_no_entry(server, admin, product_id):
 
     def write_lots(number):
         try:
-            proxy = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/object", allow_none=True)
+            client = MeddevClient.connect(server["url"], server["db"], "admin", "admin", timeout=120)
             for round_number in range(rounds):
                 names = [f"PAR-{tag}-{number}-{round_number}-{index}" for index in range(3)]
-                lot_ids = proxy.execute_kw(
-                    server["db"],
-                    admin.uid,
-                    admin.password,
-                    "stock.lot",
-                    "create",
-                    [[{"name": name, "product_id": product_id} for name in names]],
+                lot_ids = client.call(
+                    "stock.lot", "create", [{"name": name, "product_id": product_id} for name in names]
                 )
-                proxy.execute_kw(
-                    server["db"],
-                    admin.uid,
-                    admin.password,
-                    "stock.lot",
-                    "write",
-                    [lot_ids, {"ref": f"R{round_number}"}],
-                )
+                client.call("stock.lot", "write", lot_ids, {"ref": f"R{round_number}"})
         except Exception as error:  # reported by the assertion below
             errors.append(error)
 
@@ -214,9 +212,9 @@ def test_parallel_writers_lose_no_entry(server, admin, product_id):
     for thread in threads:
         thread.join()
     assert not errors
-    lot_ids = admin("stock.lot", "search", [("name", "=like", f"PAR-{tag}-%")])
+    lot_ids = admin_client.call("stock.lot", "search", [("name", "=like", f"PAR-{tag}-%")])
     assert len(lot_ids) == writers * rounds * 3
-    entries = admin(
+    entries = admin_client.call(
         "md.audit.entry",
         "search_read",
         [("res_model", "=", "stock.lot"), ("res_id", "in", lot_ids)],
@@ -226,5 +224,5 @@ def test_parallel_writers_lose_no_entry(server, admin, product_id):
     changed = [e for e in entries if e["operation"] == "write" and e["field_name"] == "ref"]
     assert len(created) == len(changed) == len(lot_ids)
     assert all(e["chain_position"] for e in entries), "linked right after each commit"
-    result = admin("md.audit.entry", "verify_chain")
-    assert result["ok"], result
+    result = admin_client.verify_chain()
+    assert result.ok, result

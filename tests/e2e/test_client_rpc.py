@@ -5,15 +5,11 @@ trace and recall scope read a lot created through the client's ``call`` escape h
 """
 
 import random
-import sys
 import threading
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "client"))
 from meddev_client import LoginFailed, MeddevClient, RuleRefused
 
 GS = "\x1d"

@@ -1,4 +1,4 @@
-"""Nonconformance reports over XML-RPC, per group (ISO 13485 8.3; 21 CFR 11.10(d), (g)).
+"""Nonconformance reports through the typed client, per group (ISO 13485 8.3; 21 CFR 11.10(d), (g)).
 
 A Medical Devices user reads NCRs but cannot raise one; an inspector raises and contains one (the
 hold is placed although inspectors cannot manage holds) but cannot decide its disposition; a
@@ -7,10 +7,10 @@ another quality manager signs the closure; Regulatory Affairs starts a recall fr
 """
 
 import uuid
-import xmlrpc.client
 
 import pytest
 from conftest import xmlid_to_res_id
+from meddev_client import AccessRefused, InvalidData, NcrRequest, RuleRefused
 
 STOCK = "stock.group_stock_user"
 MD_USER = ["md_base.group_md_user", STOCK]
@@ -18,20 +18,17 @@ INSPECTOR = ["md_base.group_md_quality_inspector", STOCK]
 MANAGER = ["md_base.group_md_quality_manager", STOCK]
 REGULATORY = ["md_base.group_md_regulatory", STOCK]
 PASSWORD_SUFFIX = "-Pw1!"
-# Fault codes of Odoo's /xmlrpc/2 (odoo/addons/base/controllers/rpc.py)
-RPC_USER_ERROR = 2
-RPC_ACCESS_ERROR = 4
 
 
 @pytest.fixture
-def lot_in_stock(admin):
+def lot_in_stock(admin_client):
     """A lot-tracked product with 50 units of one lot in the main warehouse stock."""
     tag = uuid.uuid4().hex[:8].upper()
-    product_id = admin(
+    product_id = admin_client.call(
         "product.product", "create", {"name": f"Catheter {tag}", "is_storable": True, "tracking": "lot"}
     )
-    lot_id = admin("stock.lot", "create", {"name": f"NCR-RPC-{tag}", "product_id": product_id})
-    in_type = admin(
+    lot_id = admin_client.call("stock.lot", "create", {"name": f"NCR-RPC-{tag}", "product_id": product_id})
+    in_type = admin_client.call(
         "stock.picking.type",
         "search_read",
         [("code", "=", "incoming")],
@@ -39,9 +36,9 @@ def lot_in_stock(admin):
         limit=1,
     )[0]
     stock_id = in_type["default_location_dest_id"][0]
-    suppliers = xmlid_to_res_id(admin, "stock.stock_location_suppliers")
+    suppliers = xmlid_to_res_id(admin_client.call, "stock.stock_location_suppliers")
     line = {"product_id": product_id, "location_id": suppliers, "location_dest_id": stock_id}
-    receipt_id = admin(
+    receipt_id = admin_client.call(
         "stock.picking",
         "create",
         {
@@ -62,89 +59,112 @@ def lot_in_stock(admin):
             ],
         },
     )
-    admin("stock.picking", "action_confirm", [receipt_id])
-    admin("stock.picking", "button_validate", [receipt_id])
+    admin_client.call("stock.picking", "action_confirm", [receipt_id])
+    admin_client.call("stock.picking", "button_validate", [receipt_id])
     return {"product_id": product_id, "lot_id": lot_id, "stock_id": stock_id}
 
 
-def raised(call, *args, **kwargs):
-    with pytest.raises(xmlrpc.client.Fault) as error:
-        call(*args, **kwargs)
-    return error.value
-
-
 def new_ncr(session, lot_in_stock, quantity=50):
-    return session(
-        "md.quality.ncr",
-        "create",
-        {
-            "source": "production",
-            "product_id": lot_in_stock["product_id"],
-            "lot_ids": [(6, 0, [lot_in_stock["lot_id"]])],
-            "quantity": quantity,
-            "description": "Balloon burst pressure below specification",
-        },
+    """An MES raising a nonconformance of the lot in stock: the typed intake."""
+    return session.create_ncr(
+        NcrRequest(
+            source="production",
+            product_id=lot_in_stock["product_id"],
+            lot_ids=[lot_in_stock["lot_id"]],
+            quantity=quantity,
+            description="Balloon burst pressure below specification",
+            origin="MES WO-1182",
+        )
     )
 
 
 def read(session, model, record_id, fields):
-    return session(model, "read", [record_id], fields)[0]
+    return session.read(model, record_id, fields)[0]
 
 
-def test_md_user_reads_but_cannot_raise(admin, login_as, lot_in_stock):
-    inspector = login_as("rpc_ncr_inspector", INSPECTOR)
-    user = login_as("rpc_ncr_user", MD_USER)
-    ncr_id = new_ncr(inspector, lot_in_stock)
-    assert read(user, "md.quality.ncr", ncr_id, ["state"])["state"] == "open"
-    assert raised(new_ncr, user, lot_in_stock).faultCode == RPC_ACCESS_ERROR
-    assert raised(user, "md.quality.ncr", "action_contain", [ncr_id]).faultCode == RPC_ACCESS_ERROR
+def lot_status(session, lot_in_stock):
+    return session.lot_status(lot_in_stock["lot_id"])[lot_in_stock["lot_id"]]
 
 
-def test_inspector_contains_but_cannot_dispose(admin, login_as, lot_in_stock):
-    inspector = login_as("rpc_ncr_inspector", INSPECTOR)
-    ncr_id = new_ncr(inspector, lot_in_stock)
-    inspector("md.quality.ncr", "action_contain", [ncr_id])
-    ncr = read(inspector, "md.quality.ncr", ncr_id, ["state", "active_hold_count"])
-    assert (ncr["state"], ncr["active_hold_count"]) == ("containment", 1)
-    assert read(admin, "stock.lot", lot_in_stock["lot_id"], ["md_status"])["md_status"] == "on_hold"
+def test_md_user_reads_but_cannot_raise(client_as, lot_in_stock):
+    inspector = client_as("rpc_ncr_inspector", INSPECTOR)
+    user = client_as("rpc_ncr_user", MD_USER)
+    ncr = new_ncr(inspector, lot_in_stock)
+    assert ncr.name.startswith("NCR") and ncr.origin == "MES WO-1182"
+    assert (ncr.state, ncr.severity, ncr.lot_ids, ncr.quantity) == (
+        "open",
+        "major",
+        [lot_in_stock["lot_id"]],
+        50.0,
+    )
+    assert ncr.detected_by_id == inspector.uid
+    assert user.ncr(ncr.id).state == "open"
+    with pytest.raises(AccessRefused):
+        new_ncr(user, lot_in_stock)
+    with pytest.raises(AccessRefused):
+        user.call("md.quality.ncr", "action_contain", [ncr.id])
+
+
+def test_intake_is_validated(admin_client, client_as, lot_in_stock):
+    inspector = client_as("rpc_ncr_inspector", INSPECTOR)
+    with pytest.raises(ValueError, match="severity"):
+        NcrRequest(product_id=lot_in_stock["product_id"], quantity=1, description="x", severity="fatal")
+    with pytest.raises(ValueError, match="quantity"):
+        NcrRequest(product_id=lot_in_stock["product_id"], quantity=0, description="x")
+    with pytest.raises(ValueError, match="description"):
+        NcrRequest(product_id=lot_in_stock["product_id"], quantity=1, description="")
+    other_product = admin_client.call("product.product", "create", {"name": "Other", "tracking": "lot"})
+    other_lot = admin_client.call(
+        "stock.lot", "create", {"name": f"NCR-OTHER-{uuid.uuid4().hex[:6]}", "product_id": other_product}
+    )
+    request = NcrRequest(
+        product_id=lot_in_stock["product_id"], lot_ids=[other_lot], quantity=1, description="Wrong lot"
+    )
+    with pytest.raises(InvalidData, match="are not of the product"):
+        inspector.create_ncr(request)
+
+
+def test_inspector_contains_but_cannot_dispose(admin_client, client_as, lot_in_stock):
+    inspector = client_as("rpc_ncr_inspector", INSPECTOR)
+    ncr_id = new_ncr(inspector, lot_in_stock).id
+    inspector.call("md.quality.ncr", "action_contain", [ncr_id])
+    ncr = inspector.ncr(ncr_id)
+    assert (ncr.state, ncr.active_hold_count) == ("containment", 1)
+    assert lot_status(admin_client, lot_in_stock) == "on_hold"
     # Moving the state by write is refused: the workflow methods own it.
-    fault = raised(inspector, "md.quality.ncr", "write", [ncr_id], {"state": "closed"})
-    assert fault.faultCode == RPC_USER_ERROR
-    inspector("md.quality.ncr", "write", [ncr_id], {"investigation": "Mould temperature drift"})
-    inspector("md.quality.ncr", "action_mrb_review", [ncr_id])
-    fault = raised(
-        inspector,
-        "md.quality.ncr.disposition",
-        "create",
-        {"ncr_id": ncr_id, "disposition_type": "scrap", "lot_id": lot_in_stock["lot_id"], "quantity": 5},
-    )
-    assert fault.faultCode == RPC_ACCESS_ERROR
-    assert (
-        raised(inspector, "md.quality.ncr", "action_decide_disposition", [ncr_id]).faultCode
-        == RPC_ACCESS_ERROR
-    )
+    with pytest.raises(RuleRefused):
+        inspector.call("md.quality.ncr", "write", [ncr_id], {"state": "closed"})
+    inspector.call("md.quality.ncr", "write", [ncr_id], {"investigation": "Mould temperature drift"})
+    inspector.call("md.quality.ncr", "action_mrb_review", [ncr_id])
+    with pytest.raises(AccessRefused):
+        inspector.call(
+            "md.quality.ncr.disposition",
+            "create",
+            {"ncr_id": ncr_id, "disposition_type": "scrap", "lot_id": lot_in_stock["lot_id"], "quantity": 5},
+        )
+    with pytest.raises(AccessRefused):
+        inspector.call("md.quality.ncr", "action_decide_disposition", [ncr_id])
 
 
-def test_manager_disposes_and_another_manager_closes(admin, login_as, lot_in_stock):
-    inspector = login_as("rpc_ncr_inspector", INSPECTOR)
-    manager = login_as("rpc_ncr_manager", MANAGER)
-    closer = login_as("rpc_ncr_manager2", MANAGER)
-    ncr_id = new_ncr(inspector, lot_in_stock)
-    inspector("md.quality.ncr", "action_contain", [ncr_id])
-    inspector("md.quality.ncr", "write", [ncr_id], {"investigation": "Mould temperature drift"})
-    inspector("md.quality.ncr", "action_mrb_review", [ncr_id])
+def test_manager_disposes_and_another_manager_closes(admin_client, client_as, lot_in_stock):
+    inspector = client_as("rpc_ncr_inspector", INSPECTOR)
+    manager = client_as("rpc_ncr_manager", MANAGER)
+    closer = client_as("rpc_ncr_manager2", MANAGER)
+    ncr_id = new_ncr(inspector, lot_in_stock).id
+    inspector.call("md.quality.ncr", "action_contain", [ncr_id])
+    inspector.call("md.quality.ncr", "write", [ncr_id], {"investigation": "Mould temperature drift"})
+    inspector.call("md.quality.ncr", "action_mrb_review", [ncr_id])
     line = {"ncr_id": ncr_id, "lot_id": lot_in_stock["lot_id"], "location_id": lot_in_stock["stock_id"]}
-    scrap_id = manager(
+    scrap_id = manager.call(
         "md.quality.ncr.disposition", "create", dict(line, disposition_type="scrap", quantity=20)
     )
-    fault = raised(
-        manager,
-        "md.quality.ncr.disposition",
-        "create",
-        dict(line, disposition_type="concession", quantity=31),
-    )
-    assert fault.faultCode == RPC_USER_ERROR and "more than the nonconforming quantity" in fault.faultString
-    concession_id = manager(
+    with pytest.raises(InvalidData, match="more than the nonconforming quantity"):
+        manager.call(
+            "md.quality.ncr.disposition",
+            "create",
+            dict(line, disposition_type="concession", quantity=31),
+        )
+    concession_id = manager.call(
         "md.quality.ncr.disposition",
         "create",
         dict(
@@ -154,45 +174,39 @@ def test_manager_disposes_and_another_manager_closes(admin, login_as, lot_in_sto
             justification="Burst margin 2x over use pressure",
         ),
     )
-    manager("md.quality.ncr", "action_decide_disposition", [ncr_id])
+    manager.call("md.quality.ncr", "action_decide_disposition", [ncr_id])
+    assert manager.ncr(ncr_id).state == "disposition"
 
-    manager("md.quality.ncr.disposition", "action_execute", [scrap_id])
+    manager.call("md.quality.ncr.disposition", "action_execute", [scrap_id])
     scrap = read(manager, "md.quality.ncr.disposition", scrap_id, ["state", "scrap_id"])
     assert scrap["state"] == "done"
-    assert read(admin, "stock.scrap", scrap["scrap_id"][0], ["state"])["state"] == "done"
+    assert read(admin_client, "stock.scrap", scrap["scrap_id"][0], ["state"])["state"] == "done"
 
     # A concession is used only with the manager's e-signature; its reason is the justification.
-    fault = raised(manager, "md.quality.ncr.disposition", "action_execute", [concession_id])
-    assert fault.faultCode == RPC_USER_ERROR and "signature" in fault.faultString
+    with pytest.raises(RuleRefused, match="signature"):
+        manager.call("md.quality.ncr.disposition", "action_execute", [concession_id])
     manager_password = "rpc_ncr_manager" + PASSWORD_SUFFIX
-    fault = raised(
-        manager, "md.quality.ncr.disposition", "md_sign", [concession_id], "approved", manager_password, ""
-    )
-    assert fault.faultCode == RPC_USER_ERROR
-    manager(
-        "md.quality.ncr.disposition",
-        "md_sign",
-        [concession_id],
-        "approved",
-        manager_password,
-        "Burst margin 2x",
-    )
+    with pytest.raises(RuleRefused):
+        manager.sign("md.quality.ncr.disposition", concession_id, "approved", manager_password, "")
+    manager.sign("md.quality.ncr.disposition", concession_id, "approved", manager_password, "Burst margin 2x")
     assert read(manager, "md.quality.ncr.disposition", concession_id, ["state"])["state"] == "done"
-    assert read(admin, "stock.lot", lot_in_stock["lot_id"], ["md_status"])["md_status"] == "released"
+    assert lot_status(admin_client, lot_in_stock) == "released"
 
     # Closure: signed by a quality manager, not by an inspector.
     inspector_password = "rpc_ncr_inspector" + PASSWORD_SUFFIX
-    fault = raised(inspector, "md.quality.ncr", "md_sign", [ncr_id], "closed", inspector_password, "Done")
-    assert fault.faultCode == RPC_ACCESS_ERROR
-    closer("md.quality.ncr", "md_sign", [ncr_id], "closed", "rpc_ncr_manager2" + PASSWORD_SUFFIX, "Complete")
-    assert read(closer, "md.quality.ncr", ncr_id, ["state"])["state"] == "closed"
+    with pytest.raises(AccessRefused):
+        inspector.sign("md.quality.ncr", ncr_id, "closed", inspector_password, "Done")
+    closer.sign("md.quality.ncr", ncr_id, "closed", "rpc_ncr_manager2" + PASSWORD_SUFFIX, "Complete")
+    ncr = closer.ncr(ncr_id)
+    assert (ncr.state, ncr.closed_by_id) == ("closed", closer.uid)
+    assert ncr.date_closed is not None
 
 
-def test_regulatory_starts_a_recall_from_an_ncr(admin, login_as, lot_in_stock):
-    inspector = login_as("rpc_ncr_inspector", INSPECTOR)
-    regulatory = login_as("rpc_ncr_regulatory", REGULATORY)
-    ncr_id = new_ncr(inspector, lot_in_stock)
-    action = regulatory("md.quality.ncr", "action_start_recall", [ncr_id])
+def test_regulatory_starts_a_recall_from_an_ncr(client_as, lot_in_stock):
+    inspector = client_as("rpc_ncr_inspector", INSPECTOR)
+    regulatory = client_as("rpc_ncr_regulatory", REGULATORY)
+    ncr_id = new_ncr(inspector, lot_in_stock).id
+    action = regulatory.call("md.quality.ncr", "action_start_recall", [ncr_id])
     recall = read(
         regulatory, "md.recall", action["res_id"], ["source", "source_model", "source_res_id", "lot_ids"]
     )
@@ -202,5 +216,6 @@ def test_regulatory_starts_a_recall_from_an_ncr(admin, login_as, lot_in_stock):
         ncr_id,
     )
     assert recall["lot_ids"] == [lot_in_stock["lot_id"]]
-    user = login_as("rpc_ncr_user", MD_USER)
-    assert raised(user, "md.quality.ncr", "action_start_recall", [ncr_id]).faultCode == RPC_ACCESS_ERROR
+    user = client_as("rpc_ncr_user", MD_USER)
+    with pytest.raises(AccessRefused):
+        user.call("md.quality.ncr", "action_start_recall", [ncr_id])

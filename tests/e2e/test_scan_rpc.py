@@ -1,18 +1,20 @@
-"""Scanning UDIs into a receipt over XML-RPC: ``md.scan.scan(res_model, res_id, raw)``.
+"""Scanning UDIs into a receipt: ``md.scan.scan(res_model, res_id, raw)``.
 
-XML 1.0 cannot carry ASCII 29 (the GS1 FNC1 separator), so integrators send the documented
-``<GS>`` substitute. Refusals come back as Faults whose text says what is wrong, and a split
-label (DI in one symbol, lot in the other) is joined across two calls.
+Through the typed client (JSON-RPC) the scanner's ASCII 29 (the GS1 FNC1 separator) travels as
+is; XML 1.0 cannot carry it, so XML-RPC integrators send the documented ``<GS>`` substitute (the
+one raw XML-RPC test here). Refusals come back as ``RuleRefused`` whose text says what is wrong,
+and a split label (DI in one symbol, lot in the other) is joined across two calls.
 """
 
 import datetime
 import random
-import xmlrpc.client
 
 import pytest
 from conftest import Rpc
+from meddev_client import MeddevClient, RuleRefused
 
 MD_USER = ["md_base.group_md_user", "stock.group_stock_user"]
+GS = "\x1d"
 EXPIRY = (datetime.date.today() + datetime.timedelta(days=400)).strftime("%y%m%d")
 
 
@@ -39,6 +41,12 @@ def user(server, admin):
             },
         )
     return Rpc(server["url"], server["db"], login, login + "-Pw1!")
+
+
+@pytest.fixture(scope="module")
+def scanner(server, user):
+    """The same user's typed client session, as a handheld's software opens it."""
+    return MeddevClient.connect(server["url"], server["db"], "rpc_scan_user", "rpc_scan_user-Pw1!")
 
 
 @pytest.fixture
@@ -91,24 +99,35 @@ def test_scan_with_gs_substitute(admin, user, receipt):
     assert line["lot_id"][1] == "RPC-L1" and line["quantity"] == 1
 
 
-def test_split_label_across_calls(admin, user, receipt):
-    pending = user("md.scan", "scan", "stock.picking", receipt["picking_id"], f"01{receipt['di']}")
-    assert pending["status"] == "pending"
-    added = user("md.scan", "scan", "stock.picking", receipt["picking_id"], f"17{EXPIRY}10RPC-L2")
-    assert added["status"] == "added" and added["lot_name"] == "RPC-L2"
+def test_scan_with_the_group_separator(admin, scanner, receipt):
+    result = scanner.scan("stock.picking", receipt["picking_id"], f"01{receipt['di']}10RPC-L1{GS}17{EXPIRY}")
+    assert (result.status, result.lot_name, result.quantity) == ("added", "RPC-L1", 1.0)
+    assert result.expiry == datetime.datetime.strptime(EXPIRY, "%y%m%d").date()
+    assert (result.product_id, result.line_model) == (receipt["product_id"], "stock.move.line")
+    [line] = picked_lines(admin, receipt["picking_id"])
+    assert line["id"] == result.line_id and line["lot_id"][0] == result.lot_id
+    [progress] = scanner.scan_progress("stock.picking", receipt["picking_id"]).lines
+    assert (progress.scanned, progress.expected) == (1.0, 50.0)
 
 
-def test_refusals_are_faults_with_clear_text(admin, user, receipt):
+def test_split_label_across_calls(scanner, receipt):
+    pending = scanner.scan("stock.picking", receipt["picking_id"], f"01{receipt['di']}")
+    assert pending.pending and pending.lot_id is None
+    added = scanner.scan("stock.picking", receipt["picking_id"], f"17{EXPIRY}10RPC-L2")
+    assert added.status == "added" and added.lot_name == "RPC-L2"
+
+
+def test_refusals_are_rule_refusals_with_clear_text(admin, scanner, receipt):
     picking_id = receipt["picking_id"]
     unknown = "01" + gtin14("0899999999999") + "10X"
-    with pytest.raises(xmlrpc.client.Fault, match="Unknown device identifier"):
-        user("md.scan", "scan", "stock.picking", picking_id, unknown)
+    with pytest.raises(RuleRefused, match="Unknown device identifier"):
+        scanner.scan("stock.picking", picking_id, unknown)
     expired = (datetime.date.today() - datetime.timedelta(days=2)).strftime("%y%m%d")
-    with pytest.raises(xmlrpc.client.Fault, match="expired on"):
-        user("md.scan", "scan", "stock.picking", picking_id, f"01{receipt['di']}17{expired}10RPC-OLD")
-    with pytest.raises(xmlrpc.client.Fault, match="no device identifier"):
-        user("md.scan", "scan", "stock.picking", picking_id, "10RPC-L3")
-    with pytest.raises(xmlrpc.client.Fault, match="Not a valid UDI"):
-        user("md.scan", "scan", "stock.picking", picking_id, "0112345")
+    with pytest.raises(RuleRefused, match="expired on"):
+        scanner.scan("stock.picking", picking_id, f"01{receipt['di']}17{expired}10RPC-OLD")
+    with pytest.raises(RuleRefused, match="no device identifier"):
+        scanner.scan("stock.picking", picking_id, "10RPC-L3")
+    with pytest.raises(RuleRefused, match="Not a valid UDI"):
+        scanner.scan("stock.picking", picking_id, "0112345")
     assert not picked_lines(admin, picking_id), "a refused scan writes nothing"
     assert not admin("stock.lot", "search", [("name", "=", "RPC-OLD")])

@@ -1,4 +1,4 @@
-"""Electronic signatures over XML-RPC (21 CFR 11.70, 11.200, 11.300).
+"""Electronic signatures through the typed client (21 CFR 11.70, 11.200, 11.300).
 
 Signable records expose ``md_sign(ids, meaning, password, reason)``; the
 signatures are ``md.signature`` records that nobody, administrators included,
@@ -6,10 +6,10 @@ can create, change, copy or delete through RPC.
 """
 
 import uuid
-import xmlrpc.client
 
 import pytest
-from conftest import Rpc
+from conftest import xmlid_to_res_id
+from meddev_client import AccessRefused, MeddevError, RuleRefused
 
 GROUPS = {
     "e2e_sig_user": ["md_base.group_md_user"],
@@ -21,130 +21,108 @@ GROUPS = {
 }
 
 
-def xmlid_to_id(admin, xmlid):
-    module, name = xmlid.split(".")
-    return admin("ir.model.data", "check_object_reference", module, name)[1]
-
-
 def password(login):
     return login + "-Pw1!"
 
 
 @pytest.fixture(scope="module")
-def session_as(server, admin):
-    sessions = {}
-
+def session_as(client_as):
     def make(login):
-        if login not in sessions:
-            if not admin("res.users", "search", [("login", "=", login)]):
-                group_ids = [xmlid_to_id(admin, group) for group in GROUPS[login]]
-                admin(
-                    "res.users",
-                    "create",
-                    {
-                        "name": login,
-                        "login": login,
-                        "password": password(login),
-                        "groups_id": [(6, 0, group_ids)],
-                    },
-                )
-            sessions[login] = Rpc(server["url"], server["db"], login, password(login))
-        return sessions[login]
+        return client_as(login, GROUPS[login])
 
     return make
 
 
+def xmlid_to_id(client, xmlid):
+    return xmlid_to_res_id(client.call, xmlid)
+
+
 @pytest.fixture(scope="module")
-def release_rule(admin):
+def release_rule(admin_client):
     """The (md.lot.hold, released) rule: quality managers, not the hold's author."""
-    model_id = admin("ir.model", "search", [("model", "=", "md.lot.hold")])[0]
-    meaning_id = xmlid_to_id(admin, "md_base.md_signature_meaning_released")
+    [model_id] = admin_client.call("ir.model", "search", [("model", "=", "md.lot.hold")])
+    meaning_id = xmlid_to_id(admin_client, "md_base.md_signature_meaning_released")
     vals = {
-        "group_ids": [(6, 0, [xmlid_to_id(admin, "md_base.group_md_quality_manager")])],
+        "group_ids": [(6, 0, [xmlid_to_id(admin_client, "md_base.group_md_quality_manager")])],
         "author_may_sign": False,
         "required": False,
     }
-    rule_ids = admin(
+    rule_ids = admin_client.call(
         "md.signature.rule", "search", [("model_id", "=", model_id), ("meaning_id", "=", meaning_id)]
     )
     if rule_ids:
-        admin("md.signature.rule", "write", rule_ids, vals)
+        admin_client.call("md.signature.rule", "write", rule_ids, vals)
     else:
-        admin("md.signature.rule", "create", dict(vals, model_id=model_id, meaning_id=meaning_id))
+        admin_client.call("md.signature.rule", "create", dict(vals, model_id=model_id, meaning_id=meaning_id))
 
 
-def new_hold(admin):
+def new_hold(admin_client):
     tag = uuid.uuid4().hex[:8].upper()
-    product_id = admin(
+    product_id = admin_client.call(
         "product.product", "create", {"name": f"Valve {tag}", "is_storable": True, "tracking": "lot"}
     )
-    lot_id = admin("stock.lot", "create", {"name": f"SIG-{tag}", "product_id": product_id})
-    return admin("md.lot.hold", "create", {"lot_id": lot_id, "hold_type": "hold", "reason": "Pending retest"})
+    lot_id = admin_client.call("stock.lot", "create", {"name": f"SIG-{tag}", "product_id": product_id})
+    [hold_id] = admin_client.place_hold(lot_id, "Pending retest")
+    return hold_id
 
 
-def test_md_sign_over_xmlrpc_releases_the_hold(admin, session_as, release_rule):
-    hold_id = new_hold(admin)
+def test_md_sign_releases_the_hold(admin_client, session_as, release_rule):
+    hold_id = new_hold(admin_client)
     signer = session_as("e2e_sig_manager")
-    with pytest.raises(xmlrpc.client.Fault, match="Wrong login or password"):
-        signer("md.lot.hold", "md_sign", [hold_id], "released", "not-the-password", "Retested")
-    signature_ids = signer(
-        "md.lot.hold", "md_sign", [hold_id], "released", password("e2e_sig_manager"), "Retested"
+    with pytest.raises(RuleRefused, match="Wrong login or password"):
+        signer.sign("md.lot.hold", hold_id, "released", "not-the-password", "Retested")
+    signature_ids = signer.sign("md.lot.hold", hold_id, "released", password("e2e_sig_manager"), "Retested")
+    [signature] = signer.signatures("md.lot.hold", hold_id)
+    assert signature.id == signature_ids[0]
+    assert (signature.res_model, signature.res_id) == ("md.lot.hold", hold_id)
+    assert signature.signer_id == signer.uid
+    assert (signature.meaning, signature.reason, signature.voided) == ("released", "Retested", False)
+    assert signature.signed_at and len(signature.content_hash) == 64
+    [hold] = admin_client.holds(
+        admin_client.read("md.lot.hold", hold_id, ["lot_id"])[0]["lot_id"][0], active_only=False
     )
-    [signature] = signer(
-        "md.signature",
-        "read",
-        signature_ids,
-        ["res_model", "res_id", "signer_id", "meaning", "reason", "signed_at", "content_hash"],
-    )
-    assert (signature["res_model"], signature["res_id"]) == ("md.lot.hold", hold_id)
-    assert signature["signer_id"][0] == signer.uid
-    assert (signature["meaning"], signature["reason"]) == ("released", "Retested")
-    assert signature["signed_at"] and len(signature["content_hash"]) == 64
-    [hold] = admin("md.lot.hold", "read", [hold_id], ["state", "released_by_id"])
-    assert hold["state"] == "released" and hold["released_by_id"][0] == signer.uid
-    assert admin("md.lot.hold", "md_verify_signatures", [hold_id]) == [
-        {"signature_id": signature["id"], "valid": True}
+    assert hold.state == "released" and hold.released_by_id == signer.uid
+    assert admin_client.call("md.lot.hold", "md_verify_signatures", [hold_id]) == [
+        {"signature_id": signature.id, "valid": True}
     ]
     # the failed attempt was logged for the security managers
-    failures = admin("md.signature.failure", "search_read", [("user_id", "=", signer.uid)], ["cause"])
+    failures = admin_client.search_read("md.signature.failure", [("user_id", "=", signer.uid)], ["cause"])
     assert [f["cause"] for f in failures][:1] == ["password"]
 
 
-def test_author_and_unauthorised_groups_cannot_sign(admin, session_as, release_rule):
-    hold_id = new_hold(admin)
+def test_author_and_unauthorised_groups_cannot_sign(admin_client, session_as, release_rule):
+    hold_id = new_hold(admin_client)
     # the administrator placed the hold: segregation of duties
-    with pytest.raises(xmlrpc.client.Fault, match="segregation of duties"):
-        admin("md.lot.hold", "md_sign", [hold_id], "released", "admin", "Own hold")
+    with pytest.raises(RuleRefused, match="segregation of duties"):
+        admin_client.sign("md.lot.hold", hold_id, "released", "admin", "Own hold")
     inspector = session_as("e2e_sig_inspector")
-    with pytest.raises(xmlrpc.client.Fault, match="not allowed to sign"):
-        inspector(
-            "md.lot.hold", "md_sign", [hold_id], "released", password("e2e_sig_inspector"), "No authority"
-        )
+    with pytest.raises(AccessRefused, match="not allowed to sign"):
+        inspector.sign("md.lot.hold", hold_id, "released", password("e2e_sig_inspector"), "No authority")
 
 
 @pytest.fixture(scope="module")
-def signed_hold(admin, session_as, release_rule):
+def signed_hold(admin_client, session_as, release_rule):
     """A hold released with a signature: (hold id, [signature id])."""
-    hold_id = new_hold(admin)
-    signature_ids = session_as("e2e_sig_manager")(
-        "md.lot.hold", "md_sign", [hold_id], "released", password("e2e_sig_manager"), "Released"
+    hold_id = new_hold(admin_client)
+    signature_ids = session_as("e2e_sig_manager").sign(
+        "md.lot.hold", hold_id, "released", password("e2e_sig_manager"), "Released"
     )
     return hold_id, signature_ids
 
 
 @pytest.mark.parametrize("login", [*GROUPS, "admin"])
-def test_nobody_creates_changes_copies_or_deletes_signatures(admin, session_as, signed_hold, login):
-    rpc = admin if login == "admin" else session_as(login)
+def test_nobody_creates_changes_copies_or_deletes_signatures(admin_client, session_as, signed_hold, login):
+    client = admin_client if login == "admin" else session_as(login)
     hold_id, signature_ids = signed_hold
-    [original] = admin("md.signature", "read", signature_ids, ["res_id", "reason", "meaning"])
+    [original] = admin_client.read("md.signature", signature_ids, ["res_id", "reason", "meaning"])
     # every Medical Devices user reads the signatures of the records they can read
-    assert rpc("md.signature", "read", signature_ids, ["res_id"])[0]["res_id"] == hold_id
+    assert [s.id for s in client.signatures("md.lot.hold", hold_id)] == signature_ids
     forged = {
         "res_model": "md.lot.hold",
         "res_id": hold_id,
-        "signer_id": rpc.uid,
+        "signer_id": client.uid,
         "signer_name": "Forger",
-        "meaning_id": xmlid_to_id(admin, "md_base.md_signature_meaning_approved"),
+        "meaning_id": xmlid_to_id(admin_client, "md_base.md_signature_meaning_approved"),
         "meaning": "approved",
         "meaning_name": "Approved",
         "reason": "forged",
@@ -161,8 +139,8 @@ def test_nobody_creates_changes_copies_or_deletes_signatures(admin, session_as, 
         ("unlink", [signature_ids]),
     ]
     for method, args in attempts:
-        with pytest.raises(xmlrpc.client.Fault):
-            rpc("md.signature", method, *args)
-    [after] = admin("md.signature", "read", signature_ids, ["res_id", "reason", "meaning"])
+        with pytest.raises(MeddevError):
+            client.call("md.signature", method, *args)
+    [after] = admin_client.read("md.signature", signature_ids, ["res_id", "reason", "meaning"])
     assert after == original
-    assert admin("md.signature", "search_count", [("reason", "=", "forged")]) == 0
+    assert admin_client.call("md.signature", "search_count", [("reason", "=", "forged")]) == 0

@@ -1,13 +1,14 @@
-"""md.udi.parse over XML-RPC and JSON-RPC, as a scanner integration calls it (a stable RPC contract).
+"""md.udi.parse over XML-RPC and through the typed client (JSON-RPC), as a scanner integration
+calls it (a stable RPC contract).
 
 XML 1.0 cannot carry ASCII 29, so XML-RPC callers send the documented ``<GS>`` substitute or the
-parenthesised form; JSON-RPC carries ASCII 29 as is. Any internal user (group_md_user) may parse.
+parenthesised form (the raw XML-RPC tests here); JSON-RPC carries ASCII 29 as is. Any internal
+user (group_md_user) may parse.
 """
 
-import json
 import random
-import urllib.request
 import xmlrpc.client
+from datetime import date
 
 import pytest
 
@@ -30,6 +31,11 @@ def md_user(login_as):
     return login_as("udi_parse_user", ["md_base.group_md_user"])
 
 
+@pytest.fixture(scope="module")
+def md_client(client_as):
+    return client_as("udi_parse_user", ["md_base.group_md_user"])
+
+
 def test_gs_substitute_and_parenthesised_form_give_the_same_result(md_user, device):
     di = device["di"]
     raw = md_user("md.udi", "parse", f"]d201{di}17270100" + "10LOT-7<GS>21SN-9<GS>3025")
@@ -41,14 +47,10 @@ def test_gs_substitute_and_parenthesised_form_give_the_same_result(md_user, devi
     assert (raw["product_id"], raw["packaging_id"], raw["pi_only"]) == (device["product_id"], False, False)
 
 
-def test_pi_only_symbol(md_user):
-    result = md_user("md.udi", "parse", "(17)261231(10)L1")
-    assert (result["di"], result["pi_only"], result["lot"], result["product_id"]) == (
-        False,
-        True,
-        "L1",
-        False,
-    )
+def test_pi_only_symbol(md_client):
+    result = md_client.parse_udi("(17)261231(10)L1")
+    assert (result.di, result.pi_only, result.lot, result.product_id) == (None, True, "L1", None)
+    assert result.expiry == date(2026, 12, 31)
 
 
 def test_invalid_udi_is_a_fault_naming_the_problem(md_user):
@@ -57,27 +59,7 @@ def test_invalid_udi_is_a_fault_naming_the_problem(md_user):
     assert "GTIN 00614141123453 in AI (01): check digit should be 2" in fault.value.faultString
 
 
-def test_json_rpc_carries_ascii_29(md_user, device):
-    payload = {
-        "jsonrpc": "2.0",
-        "method": "call",
-        "params": {
-            "service": "object",
-            "method": "execute_kw",
-            "args": [
-                md_user.db,
-                md_user.uid,
-                md_user.password,
-                "md.udi",
-                "parse",
-                [f"01{device['di']}10LOT-7\x1d21SN-9"],
-            ],
-        },
-        "id": 1,
-    }
-    request = urllib.request.Request(
-        f"{md_user.url}/jsonrpc", json.dumps(payload).encode(), {"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        result = json.load(response)["result"]
-    assert (result["lot"], result["serial"], result["product_id"]) == ("LOT-7", "SN-9", device["product_id"])
+def test_json_rpc_carries_ascii_29(md_client, device):
+    result = md_client.parse_udi(f"01{device['di']}10LOT-7\x1d21SN-9")
+    assert (result.lot, result.serial, result.product_id) == ("LOT-7", "SN-9", device["product_id"])
+    assert md_client.parse_udi(f"(01){device['di']}(10)LOT-7(21)SN-9") == result

@@ -58,7 +58,9 @@ class MdEvent(models.Model):
     @api.model
     def _md_emit(self, event_type, records, payload):
         """Write the event ``event_type`` of each record for every endpoint that takes it, in the
-        caller's transaction. ``payload(record)`` gives each record's data (JSON-serialisable)."""
+        caller's transaction. ``payload(record)`` gives each record's data (JSON-serialisable);
+        its empty (None) values are left out, so that the interface log reads over XML-RPC, which
+        has no null, as over JSON-RPC."""
         endpoints = self.env["md.event.endpoint"].sudo().search([])
         if not endpoints or not records:
             return self.browse()
@@ -71,7 +73,7 @@ class MdEvent(models.Model):
             )
             if not takers:
                 continue
-            event_uid, data = str(uuid.uuid4()), payload(record)
+            event_uid, data = str(uuid.uuid4()), _without_nulls(payload(record))
             vals_list += [
                 {
                     "event_uid": event_uid,
@@ -187,3 +189,12 @@ class MdEvent(models.Model):
         dead = self.filtered(lambda event: event.state == "dead")
         dead.sudo().write({"state": "pending", "attempts": 0, "next_attempt_at": fields.Datetime.now()})
         return True
+
+
+def _without_nulls(value):
+    """The JSON value without its None members (in objects and arrays, at any depth)."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value if item is not None]
+    return value

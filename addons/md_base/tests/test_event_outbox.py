@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import xmlrpc.client
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -97,6 +98,16 @@ class TestEventOutbox(TransactionCase):
             (message["id"], message["type"], message["model"], message["data"]),
             (event.event_uid, "lot.hold.placed", "res.partner", {"name": "Lot A"}),
         )
+
+    def test_empty_values_are_left_out_so_xmlrpc_can_read_the_log(self):
+        """XML-RPC has no null: an event whose data has empty values reads over XML-RPC."""
+        event = self.env["md.event"]._md_emit(
+            "lot.hold.placed",
+            self.partner_a,
+            lambda record: {"name": record.name, "source": None, "lots": [{"id": 1, "expiry": None}, None]},
+        )
+        self.assertEqual(event.payload["data"], {"name": "Lot A", "lots": [{"id": 1}]})
+        xmlrpc.client.dumps((event.read(["payload"])[0],), methodresponse=True, allow_none=False)
 
     def test_a_failing_receiver_gets_the_event_again_until_it_recovers(self):
         self.receiver.statuses[:] = [500, 503]

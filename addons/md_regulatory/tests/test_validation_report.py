@@ -1,4 +1,6 @@
 import base64
+import os
+from pathlib import Path
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
@@ -114,9 +116,12 @@ class TestValidationReportImport(MdValidationReportCase):
 class TestValidationReportTour(HttpCase, MdValidationReportCase):
     """The report imported, reviewed and approved in the browser, each step by its own user."""
 
+    def report(self):
+        return self.report_html(self.metadata())
+
     def test_import_review_and_approve_in_the_browser(self):
         self.env["ir.attachment"].with_user(self.author).create(
-            {"name": "md_validation_tour_report.html", "raw": self.report_html(self.metadata())}
+            {"name": "md_validation_tour_report.html", "raw": self.report()}
         )
         documents = self.env.ref("md_regulatory.action_md_document")
         self.start_tour(
@@ -136,3 +141,18 @@ class TestValidationReportTour(HttpCase, MdValidationReportCase):
             {(s.meaning, s.signer_id.login) for s in signatures},
             {("reviewed", "md_doc_reviewer"), ("approved", "md_doc_approver")},
         )
+
+
+@tagged("post_install", "-at_install", "-standard", "md_validation_run")
+class TestValidationReportOfThisRun(TestValidationReportTour):
+    """The test command's own report (tests/run.sh, after every other test): the HTML of this run,
+    given in MEDDEV_VALIDATION_REPORT_HTML, imported and signed reviewed and approved in the
+    browser (21 CFR 11.10(a), ISO 13485:2016 4.1.6)."""
+
+    def report(self):
+        return Path(os.environ["MEDDEV_VALIDATION_REPORT_HTML"]).read_bytes()
+
+    def test_import_review_and_approve_in_the_browser(self):
+        if not os.environ.get("MEDDEV_VALIDATION_REPORT_HTML"):
+            self.skipTest("run by tests/run.sh once its validation report is written")
+        super().test_import_review_and_approve_in_the_browser()
