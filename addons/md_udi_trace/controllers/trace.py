@@ -3,7 +3,14 @@ from odoo.http import content_disposition, request
 
 
 class TraceExportController(http.Controller):
-    @http.route("/md_udi_trace/trace/export/<string:file_format>", type="http", auth="user", methods=["GET"])
+    # Read-only: Odoo sends it to the database replica when one is configured (db_replica_host).
+    @http.route(
+        "/md_udi_trace/trace/export/<string:file_format>",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        readonly=True,
+    )
     def trace_export(self, file_format, lot_ids="", **kwargs):
         """Download the trace of ``lot_ids`` (comma-separated) as XLSX or CSV;
         the model checks access and the format."""

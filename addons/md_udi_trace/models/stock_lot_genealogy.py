@@ -58,7 +58,10 @@ class StockLot(models.Model):
 
     # ------------------------------------------------------------------
     # Public RPC contract kept stable for integrators: md_trace, md_recall_scope
+    # The trace reads are @api.readonly: Odoo 18 runs the web client's calls of them on the
+    # database replica when one is configured (db_replica_host), else on the primary.
     # ------------------------------------------------------------------
+    @api.readonly
     def md_trace(self, direction):
         """``[{lot_id, product_id, level}]`` of every lot/serial reached from these
         lots, upstream (``'up'``: what they were made from, down to the received
@@ -69,6 +72,7 @@ class StockLot(models.Model):
             {"lot_id": lot_id, "product_id": product_id, "level": level} for lot_id, product_id, level in rows
         ]
 
+    @api.readonly
     def md_recall_scope(self):
         """What a recall of these lots reaches: the lots themselves and everything
         made from them, their stock on hand, and the customers who hold them.
@@ -117,6 +121,7 @@ class StockLot(models.Model):
             "context": {"active_ids": self.ids, "active_model": "stock.lot"},
         }
 
+    @api.readonly
     def md_trace_data(self):
         """Everything the trace screen and its exports show, in a few queries.
 
@@ -262,6 +267,7 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     # Exports (XLSX and CSV) of the trace screen
     # ------------------------------------------------------------------
+    @api.readonly
     def md_trace_export(self, file_format):
         """``(filename, content, mimetype)`` of the trace in ``file_format`` ('xlsx' or 'csv')."""
         if not self:

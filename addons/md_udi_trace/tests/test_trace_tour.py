@@ -18,3 +18,12 @@ class TestTraceTour(HttpCase, GenealogyCase):
             "md_udi_trace_trace_tour",
             login="admin",
         )
+
+    def test_trace_export_download_is_read_only(self):
+        """The XLSX/CSV download is a read-only route: Odoo serves it from the database replica
+        when one is configured, and the test cursor is read-only, so any write would fail."""
+        tubing_lot = self.receive(self.tubing, "RO-TUBE", 5)
+        self.authenticate("admin", "admin")
+        response = self.url_open(f"/md_udi_trace/trace/export/csv?lot_ids={tubing_lot.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("RO-TUBE", response.text)
