@@ -91,14 +91,14 @@ class MdMigration(models.Model):
     checked_at = fields.Datetime("Last Run On", readonly=True, copy=False)
     checked_by_id = fields.Many2one("res.users", "Last Run By", readonly=True, copy=False)
     imported_at = fields.Datetime("Imported On", readonly=True, copy=False, tracking=True)
-    imported_by_id = fields.Many2one("res.users", "Imported By", readonly=True, copy=False, tracking=True)
+    imported_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     issue_ids = fields.One2many("md.migration.issue", "migration_id", "Refused Rows", readonly=True)
     issue_count = fields.Integer(compute="_compute_counts")
     count_ids = fields.One2many("md.migration.count", "migration_id", "Reconciliation", readonly=True)
     reconciled = fields.Boolean(
         compute="_compute_counts", help="Every count and quantity of the file is found in the database."
     )
-    template = fields.Binary(compute="_compute_template", string="Template")
+    template = fields.Binary(compute="_compute_template")
     template_name = fields.Char(compute="_compute_template")
 
     @api.depends("issue_ids", "count_ids.matches")

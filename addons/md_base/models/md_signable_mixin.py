@@ -170,7 +170,9 @@ class MdSignableMixin(models.AbstractModel):
     def _md_content(self):
         """The signed content in a canonical, JSON-serialisable form."""
         self.ensure_one()
-        record = self.sudo().with_context(lang="en_US")
+        # A new, neutral context on purpose: no caller's key may change what is read (bin_size
+        # would read a binary as its size, and a change of it would go unseen; 21 CFR 11.70).
+        record = self.with_env(self.env(context={"lang": "en_US"}, su=True))
         values = {}
         for name in self._md_signed_fields:
             field, value = record._fields[name], record[name]

@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 
 from odoo import Command
@@ -274,6 +275,13 @@ class TestQualification(MdQualificationCase):
         self.assertEqual(self.supplier.with_user(self.md_user).md_qualification_state, "approved")
         with self.assertRaisesRegex(UserError, "signed"):
             approval.with_user(self.ra_author).write({"sales_rep_name": "Someone else"})
+        # 21 CFR 11.70: a signed file stays bound, whatever the caller's context (bin_size would
+        # read the file as its size, so that its change went unseen).
+        for context in ({}, {"bin_size": True}, {"bin_size_sales_rep_authorisation": True}):
+            with self.assertRaisesRegex(UserError, "signed"):
+                approval.with_user(self.ra_author).with_context(**context).write(
+                    {"sales_rep_authorisation": base64.b64encode(b"forged")}
+                )
 
     def test_supplier_approval_needs_valid_licences(self):
         approval = (

@@ -155,4 +155,4 @@ class TestValidationReportOfThisRun(TestValidationReportTour):
     def test_import_review_and_approve_in_the_browser(self):
         if not os.environ.get("MEDDEV_VALIDATION_REPORT_HTML"):
             self.skipTest("run by tests/run.sh once its validation report is written")
-        super().test_import_review_and_approve_in_the_browser()
+        return super().test_import_review_and_approve_in_the_browser()
