@@ -259,12 +259,14 @@ class MdMigration(models.Model):
     # -- shared ---------------------------------------------------------------
 
     def _md_quality_refs(self, model, rows):
-        """{key: {value: id}} of what the rows name: products, partners, users, legacy numbers."""
+        """{key: {value: id}} of what the rows name: products, partners, users, legacy numbers,
+        and the lots as {(product id, lot name): id}, each in one search."""
         values = {
             key: [row.values.get(key) for row in rows]
             for key in ("default_code", "partner_ref", "responsible")
         }
         return {
+            "lots": self._md_lots_named(rows),
             "default_code": self._md_by_key(
                 "product.product", "default_code", values["default_code"], [("active", "=", True)]
             ),
@@ -329,14 +331,26 @@ class MdMigration(models.Model):
             "user_id": refs["responsible"].get(values["responsible"], self.env.uid),
         }
 
-    def _md_lots(self, product_id, names):
-        """{name: stock.lot id} of the product's lots among names."""
-        return self._md_by_key(
-            "stock.lot",
-            "name",
-            names,
-            [("product_id", "=", product_id), ("company_id", "in", (self.company_id.id, False))],
+    def _md_lots_named(self, rows):
+        """{(product id, lot name): stock.lot id} of the lots the rows name (columns lots/lot)."""
+        names = {
+            name.strip()
+            for row in rows
+            for name in (row.values.get("lots") or row.values.get("lot") or "").split(",")
+            if name.strip()
+        }
+        if not names:
+            return {}
+        lots = self.env["stock.lot"].search_read(
+            [("name", "in", sorted(names)), ("company_id", "in", (self.company_id.id, False))],
+            ["name", "product_id"],
         )
+        return {(lot["product_id"][0], lot["name"]): lot["id"] for lot in lots}
+
+    def _md_lots(self, refs, product_id, names):
+        """{name: stock.lot id} of the product's lots among names."""
+        found = refs["lots"]
+        return {name: found[(product_id, name)] for name in names if (product_id, name) in found}
 
     # -- nonconformances --------------------------------------------------------
 
@@ -349,7 +363,7 @@ class MdMigration(models.Model):
         values = row.values
         product_id = refs["default_code"][values["default_code"]]
         names = [name.strip() for name in values["lots"].split(",") if name.strip()]
-        lots = self._md_lots(product_id, names)
+        lots = self._md_lots(refs, product_id, names)
         unknown = [name for name in names if name not in lots]
         if unknown:
             issues.add(
@@ -415,7 +429,7 @@ class MdMigration(models.Model):
         vals = self._md_common_vals(values, refs)
         lot_id = False
         if values["lot"]:
-            lot_id = self._md_lots(vals["product_id"], [values["lot"]]).get(values["lot"])
+            lot_id = self._md_lots(refs, vals["product_id"], [values["lot"]]).get(values["lot"])
             if not lot_id:
                 issues.add(row, "lot", self.env._("The device has no lot or serial number with this name."))
                 return None
