@@ -1,9 +1,6 @@
-import base64
-import io
-
-import openpyxl
-
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.md_base.tests.migration_common import issues_of, migration_workbook
 
 DEVICES = "Devices 产品"
 STOCK = "Opening stock 期初库存"
@@ -19,16 +16,8 @@ class TestMigrationQuality(TransactionCase):
 
     def run_workbook(self, sheets):
         """A dry run of a workbook filled from {sheet title: [{column key: value}]}."""
-        book = openpyxl.load_workbook(io.BytesIO(self.env["md.migration"]._md_template_bytes()))
-        for title, rows in sheets.items():
-            worksheet = book[title]
-            keys = [cell.value for cell in worksheet[1]]
-            for row in rows:
-                worksheet.append([row.get(key) for key in keys])
-        buffer = io.BytesIO()
-        book.save(buffer)
         migration = self.env["md.migration"].create(
-            {"file": base64.b64encode(buffer.getvalue()), "file_name": "quality.xlsx"}
+            {"file": migration_workbook(self.env, sheets), "file_name": "quality.xlsx"}
         )
         migration.action_dry_run()
         return migration
@@ -276,7 +265,7 @@ class TestMigrationQuality(TransactionCase):
         migration = self.run_workbook(sheets)
         self.assertEqual(migration.state, "failed")
         self.assertEqual(
-            {(issue.sheet, issue.row, issue.column) for issue in migration.issue_ids},
+            issues_of(migration),
             {
                 (NCRS, 3, "default_code"),
                 (NCRS, 4, "severity"),

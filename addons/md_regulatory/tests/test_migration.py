@@ -1,10 +1,8 @@
-import base64
-import io
 from datetime import date, timedelta
 
-import openpyxl
-
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.md_base.tests.migration_common import issues_of, migration_workbook
 
 DEVICES = "Devices 产品"
 PARTNERS = "Partners 客户供应商"
@@ -23,22 +21,14 @@ class TestMigrationRegulatory(TransactionCase):
 
     def run_workbook(self, sheets, name="regulatory.xlsx"):
         """A dry run of a workbook filled from {sheet title: [{column key: value}]}."""
-        book = openpyxl.load_workbook(io.BytesIO(self.env["md.migration"]._md_template_bytes()))
-        for title, rows in sheets.items():
-            worksheet = book[title]
-            keys = [cell.value for cell in worksheet[1]]
-            for row in rows:
-                worksheet.append([row.get(key) for key in keys])
-        buffer = io.BytesIO()
-        book.save(buffer)
         migration = self.env["md.migration"].create(
-            {"file": base64.b64encode(buffer.getvalue()), "file_name": name}
+            {"file": migration_workbook(self.env, sheets), "file_name": name}
         )
         migration.action_dry_run()
         return migration
 
     def issues(self, migration):
-        return {(issue.sheet, issue.row, issue.column) for issue in migration.issue_ids}
+        return issues_of(migration)
 
     def clean_sheets(self):
         return {
