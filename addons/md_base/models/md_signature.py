@@ -6,6 +6,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.http import request
 
+from ..row_lock import lock_for_change
 from .local_time import local_time_label
 from .module_data import module_data_uninstalling
 
@@ -199,6 +200,7 @@ class MdSignature(models.Model):
         if not records:
             raise UserError(self.env._("Select the records to sign."))
         records.check_access("read")
+        lock_for_change(records)  # two signers at once: the second replays after the first
         meaning = self._md_meaning(meaning_code)
         reason = (reason or "").strip()
         if not reason:

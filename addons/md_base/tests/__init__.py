@@ -5,3 +5,4 @@ from . import test_signable_mixin
 from . import test_audit_trail
 from . import test_retention
 from . import test_event_outbox
+from . import test_row_lock

@@ -483,6 +483,8 @@ class MdQualityNcr(models.Model):
 
     def _md_check_closable(self):
         for ncr in self:
+            if ncr.state == "closed":
+                raise UserError(self.env._("%s is already closed.", ncr.name))
             blockers = ncr._md_closure_blockers()
             if blockers:
                 raise UserError(

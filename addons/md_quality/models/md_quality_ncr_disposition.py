@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
+from odoo.addons.md_base.row_lock import lock_for_change
+
 QUALITY_MANAGER = "md_base.group_md_quality_manager"
 CONCESSION_MEANING = "approved"
 
@@ -244,6 +246,7 @@ class MdQualityNcrDisposition(models.Model):
 
     def action_execute(self):
         """Carry out the disposition as the Odoo operation it stands for."""
+        lock_for_change(self)  # two users executing at once: the second replays and is refused
         self._md_check_executable()
         for line in self:
             if line.disposition_type == "concession":

@@ -338,6 +338,8 @@ class TestNcrClosure(NcrCase):
         self.assertEqual(self.lot.md_status, "rejected")
         with self.assertRaisesRegex(UserError, "closed"):
             ncr.with_user(self.manager2).write({"investigation": "rewritten"})
+        with self.assertRaisesRegex(UserError, f"{ncr.name} is already closed"):
+            ncr.with_user(self.manager).action_close()
 
 
 @tagged("post_install", "-at_install")

@@ -10,6 +10,7 @@ from . import md_udi
 from . import md_scan_session
 from . import md_scan
 from . import md_scan_batch_key
+from . import md_lot_claim
 from . import stock_picking_scan
 from . import stock_picking_retention
 from . import mrp_production_scan

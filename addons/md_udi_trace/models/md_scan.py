@@ -427,6 +427,7 @@ class MdScan(models.AbstractModel):
                 )
             )
         if missing:
+            self.env["md.lot.claim"]._md_claim(missing, company)
             # The audit trail (md_regulatory) records the creations; a chatter "created" note
             # per scanned serial would only add a message and a follower per unit.
             created = lot_model.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
@@ -553,6 +554,40 @@ class MdScan(models.AbstractModel):
                     "Serial number %(serial)s of %(product)s is already in stock.",
                     serial=quant.lot_id.name,
                     product=serials[quant.lot_id.id].product.display_name,
+                )
+            )
+
+    @api.model
+    def _md_check_serials_not_received_elsewhere(self, items, lots, picking):
+        """A serial number identifies one unit: it cannot be on two open receipts at once."""
+        serials = {
+            lot.id: item
+            for item, lot in zip(items, lots, strict=True)
+            if item.product.tracking == "serial" and lot
+        }
+        if not serials:
+            return
+        self.env["stock.move.line"].flush_model(["lot_id", "picking_id", "picked", "state"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT ml.lot_id, picking.name FROM stock_move_line ml
+                     JOIN stock_picking picking ON picking.id = ml.picking_id
+                     JOIN stock_picking_type type ON type.id = picking.picking_type_id
+                    WHERE ml.lot_id = ANY(%s) AND ml.picked AND ml.picking_id != %s
+                      AND ml.state NOT IN ('done', 'cancel') AND type.code = 'incoming'
+                    LIMIT 1""",
+                list(serials),
+                picking.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            raise UserError(
+                self.env._(
+                    "Serial number %(serial)s of %(product)s is already being received on %(receipt)s.",
+                    serial=serials[row[0]].lot_name,
+                    product=serials[row[0]].product.display_name,
+                    receipt=row[1],
                 )
             )
 

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class MdScanSession(models.Model):
@@ -36,12 +37,32 @@ class MdScanSession(models.Model):
 
     @api.model
     def _md_for(self, res_model, res_id):
-        """The current user's session of one operation, created on first use."""
+        """The current user's session of one operation, created on first use.
+
+        Created with ``ON CONFLICT DO NOTHING``: two handhelds of one user starting on the same
+        operation at once both insert it; the second waits for the first, then PostgreSQL
+        refuses it as a serialization failure and Odoo replays the request, which finds the row.
+        """
         domain = [("res_model", "=", res_model), ("res_id", "=", res_id), ("user_id", "=", self.env.uid)]
-        session = self.search_fetch(
-            domain, ["pending_di", "pending_product_id", "pending_packaging_id"], limit=1
+        fetched = ["pending_di", "pending_product_id", "pending_packaging_id"]
+        session = self.search_fetch(domain, fetched, limit=1)
+        if session:
+            return session
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO md_scan_session (res_model, res_id, user_id, company_id,
+                                                create_uid, create_date, write_uid, write_date)
+                   VALUES (%(model)s, %(res_id)s, %(uid)s, %(company)s,
+                           %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
+                   ON CONFLICT (res_model, res_id, user_id) DO NOTHING""",
+                model=res_model,
+                res_id=res_id,
+                uid=self.env.uid,
+                company=self.env.company.id,
+            ),
+            log_exceptions=False,  # the serialization failure above is expected and replayed
         )
-        return session or self.create({"res_model": res_model, "res_id": res_id})
+        return self.search_fetch(domain, fetched, limit=1)
 
     def _md_hold(self, di, product, packaging):
         self.ensure_one()

@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
 
+from odoo.addons.md_base.row_lock import lock_for_change
+
 
 class StockPicking(models.Model):
     """Scanning UDIs into receipts, deliveries and internal transfers (``md.scan``)."""
@@ -19,6 +21,7 @@ class StockPicking(models.Model):
         receipt costs a few queries per rule, not one per serial.
         """
         self.ensure_one()
+        lock_for_change(self)  # two scanners on one transfer take turns (same serial: one line)
         scan = self.env["md.scan"]
         moves = {
             product: self._md_scan_move(product) for product in dict.fromkeys(item.product for item in items)
@@ -28,6 +31,7 @@ class StockPicking(models.Model):
         scan._md_check_serials_not_scanned(items, lots, self.move_ids)
         if code == "incoming":
             scan._md_check_serials_not_in_stock(items, lots, self.company_id)
+            scan._md_check_serials_not_received_elsewhere(items, lots, self)
         if code == "outgoing":
             scan._md_check_usable(self.env["stock.lot"].union(*lots), self.display_name)
         # Shelf-life minimums apply where goods are accepted or shipped; an internal move of

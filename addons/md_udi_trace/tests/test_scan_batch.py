@@ -107,6 +107,27 @@ class TestScanBatch(ScanCase):
                 [self.udi(self.stent_di, serial="OK1"), self.udi(self.stent_di, serial="INSTOCK")],
             )
 
+    def test_serial_on_another_open_receipt_refused(self):
+        """A serial number identifies one unit (21 CFR 830.3): it is received on one receipt only."""
+        other = self._picking(self.warehouse.in_type_id, self.supplier, [(self.stent, 5)])
+        self.batch(other, [self.udi(self.stent_di, serial="TWICE")])
+        with self.refused(f"Serial number TWICE of Coronary Stent is already being received on {other.name}"):
+            self.batch(self.receipt, [self.udi(self.stent_di, serial="TWICE")])
+        self.assertFalse(self.receipt.move_line_ids.filtered("picked"))
+
+    def test_created_lots_are_claimed_once(self):
+        """Each lot or serial number a scan creates is claimed (md.lot.claim), so that two
+        concurrent scans of a new number cannot both create it (tests/e2e/test_races_rpc.py)."""
+        self.batch(self.receipt, [self.udi(self.stent_di, serial="C1"), self.udi(self.catheter_di, lot="CL")])
+        claims = self.env["md.lot.claim"].search([("name", "in", ["C1", "CL"])])
+        company = self.receipt.company_id.id
+        self.assertEqual(
+            {(claim.product_id.id, claim.name, claim.company_id.id) for claim in claims},
+            {(self.catheter.id, "CL", company), (self.stent.id, "C1", company)},
+        )
+        self.batch(self.receipt, [self.udi(self.catheter_di, lot="CL")])  # existing lot: no new claim
+        self.assertEqual(self.env["md.lot.claim"].search_count([("name", "=", "CL")]), 1)
+
     def test_expired_scan_refuses_the_batch(self):
         with self.refused("expired on"):
             self.batch(
