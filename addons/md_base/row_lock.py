@@ -27,14 +27,17 @@ def lock_for_change(records):
         SQL("SELECT id FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", table, ids),
         log_exceptions=False,
     )
-    if records._log_access:
-        cr.execute(
-            SQL(
-                "UPDATE %s SET write_date = (now() AT TIME ZONE 'UTC'), write_uid = %s WHERE id IN %s",
-                table,
-                records.env.uid,
-                ids,
-            ),
-            log_exceptions=False,
-        )
-    records.invalidate_recordset()
+    if not records._log_access:
+        return
+    cr.execute(
+        SQL(
+            "UPDATE %s SET write_date = (now() AT TIME ZONE 'UTC'), write_uid = %s WHERE id IN %s",
+            table,
+            records.env.uid,
+            ids,
+        ),
+        log_exceptions=False,
+    )
+    # Only these changed; the rest was read in this transaction's snapshot, which a concurrent
+    # change makes PostgreSQL refuse above rather than leave stale.
+    records.invalidate_recordset(["write_date", "write_uid"])
