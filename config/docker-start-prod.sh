@@ -6,8 +6,8 @@
 #   conf        only write the runtime configuration and print its path
 #   ARGS...     odoo with the runtime configuration, e.g. -d meddev -u md_base --stop-after-init
 # config/odoo-prod.conf holds no password: the runtime configuration is that
-# file plus db_password and the hashed admin_passwd read from the Docker
-# secrets, written with mode 600 into a tmpfs (never on disk, never on a
+# file plus db_password, the hashed admin_passwd and md_audit_seal_key (the key
+# of the audit trail checkpoints' seals) read from the Docker secrets, written with mode 600 into a tmpfs (never on disk, never on a
 # command line).
 set -euo pipefail
 CONFIG_DIR=${MEDDEV_CONFIG_DIR:-/mnt/meddev-config}
@@ -23,8 +23,9 @@ secret() {
 }
 
 write_conf() {
-    local db_password admin_hash
+    local db_password admin_hash seal_key
     db_password=$(secret odoo_db_password)
+    seal_key=$(secret md_audit_seal_key)
     # Odoo accepts a hashed master password (same scheme as it stores itself)
     admin_hash=$(secret odoo_admin_password |
         "$PYTHON" -c 'import sys; from odoo.tools.config import crypt_context; print(crypt_context.hash(sys.stdin.read()))')
@@ -35,6 +36,7 @@ write_conf() {
             cat "$CONFIG_DIR/odoo-prod.conf"
             printf '\n; added by docker-start-prod.sh from the Docker secrets\n'
             printf 'db_password = %s\nadmin_passwd = %s\n' "$db_password" "$admin_hash"
+            printf 'md_audit_seal_key = %s\n' "$seal_key"
             printf 'dbfilter = ^%s$\n' "$DB"
         } >"$RUNTIME_CONF"
     )

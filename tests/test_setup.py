@@ -110,7 +110,13 @@ PROD = ROOT / "docker-compose.prod.yml"
 PROD_CONF = ROOT / "config" / "odoo-prod.conf"
 NGINX_CONF = ROOT / "config" / "nginx" / "meddev.conf"
 START_PROD = ROOT / "config" / "docker-start-prod.sh"
-SECRETS = {"postgres_password", "odoo_db_password", "replication_password", "odoo_admin_password"}
+SECRETS = {
+    "postgres_password",
+    "odoo_db_password",
+    "replication_password",
+    "odoo_admin_password",
+    "md_audit_seal_key",
+}
 
 
 def prod_compose():
@@ -296,14 +302,21 @@ def run_start_prod(tmp_path, secrets, *args):
 def test_prod_start_script_adds_the_secrets_to_the_runtime_conf(tmp_path):
     if importlib.util.find_spec("odoo") is None:
         pytest.skip("Odoo 18.0 is not importable by this Python")
-    secrets = {"odoo_db_password": "db-pass-4711", "odoo_admin_password": "master-pass-4711\n"}
+    secrets = {
+        "odoo_db_password": "db-pass-4711",
+        "odoo_admin_password": "master-pass-4711\n",
+        "md_audit_seal_key": "seal-key-4711",
+    }
     result = run_start_prod(tmp_path, secrets, "conf")
     assert result.returncode == 0, result.stderr
     runtime = Path(result.stdout.strip())
     assert runtime.stat().st_mode & 0o077 == 0
     assert "master-pass-4711" not in runtime.read_text()  # stored hashed
-    loaded = odoo_loads(runtime, "master-pass-4711", "db_password", "admin_passwd", "dbfilter", "workers")
+    loaded = odoo_loads(
+        runtime, "master-pass-4711", "db_password", "admin_passwd", "dbfilter", "workers", "md_audit_seal_key"
+    )
     assert loaded["db_password"] == "db-pass-4711"
+    assert loaded["md_audit_seal_key"] == "seal-key-4711"
     assert loaded["admin_passwd"].startswith("$pbkdf2-sha512$")
     assert loaded["verifies"] and not loaded["verifies_admin"]
     assert loaded["dbfilter"] == "^meddev$"

@@ -2,7 +2,7 @@
     "name": "Medical Devices: Compliance Base",
     "summary": "Part 11 e-signatures, hash-chained audit trail and the regulated-record lifecycle guard, "
     "adopted by any model with one _inherit",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Inventory/Medical Devices",
     "author": "MedDev ERP",
     "website": "https://github.com/meddev-erp/meddev-erp",
@@ -37,6 +37,7 @@
         "wizard/md_sign_wizard_views.xml",
         "report/md_signature_templates.xml",
         "views/md_audit_entry_views.xml",
+        "views/md_audit_checkpoint_views.xml",
         "views/md_audit_rule_views.xml",
         "wizard/md_audit_reason_wizard_views.xml",
         "wizard/md_audit_rule_change_views.xml",

@@ -210,11 +210,15 @@ class Signature(OdooModel):
 
 
 class ChainVerification(OdooModel):
-    """``md.audit.entry`` ``verify_chain()``: whether the audit trail's hash chain is intact."""
+    """``md.audit.entry`` ``verify_chain()``: whether the audit trail's hash chain is intact.
+
+    Incremental: the newest sealed checkpoint (at ``from_position``, 0 = none, the genesis) is
+    checked, then the ``checked`` entries written after it."""
 
     ok: bool
     checked: int
     first_broken_id: OptInt = None
+    from_position: int = 0
 
 
 # --- md.env.reading ---------------------------------------------------------------------------

@@ -320,6 +320,10 @@ def test_sign_with_login(odoo, client):
     [
         ({"ok": True, "checked": 4753, "first_broken_id": False}, ChainVerification(ok=True, checked=4753)),
         (
+            {"ok": True, "checked": 12, "first_broken_id": False, "from_position": 4753},
+            ChainVerification(ok=True, checked=12, from_position=4753),
+        ),
+        (
             {"ok": False, "checked": 12, "first_broken_id": 13},
             ChainVerification(ok=False, checked=12, first_broken_id=13),
         ),

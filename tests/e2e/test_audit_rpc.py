@@ -35,11 +35,15 @@ def product_id(admin_client):
     )
 
 
-@pytest.fixture(scope="module")
-def entry(admin_client, product_id):
-    lot_id = admin_client.call(
+def audited_lot(admin_client, product_id):
+    return admin_client.call(
         "stock.lot", "create", {"name": f"AUD-RPC-{uuid.uuid4().hex[:8]}", "product_id": product_id}
     )
+
+
+@pytest.fixture(scope="module")
+def entry(admin_client, product_id):
+    lot_id = audited_lot(admin_client, product_id)
     entry_ids = admin_client.call(
         "md.audit.entry", "search", [("res_model", "=", "stock.lot"), ("res_id", "=", lot_id)]
     )
@@ -80,10 +84,15 @@ def test_medical_device_users_read_entries(sessions, entry, login):
 
 
 @pytest.mark.parametrize("login", VERIFIERS)
-def test_verify_chain_contract(sessions, entry, login):
+def test_verify_chain_contract(sessions, admin_client, product_id, login):
+    """Incremental: ``checked`` counts the entries written after the newest checkpoint."""
+    audited_lot(admin_client, product_id)
     result = sessions[login].verify_chain()
-    assert result == ChainVerification(ok=True, checked=result.checked, first_broken_id=None)
+    assert result == ChainVerification(
+        ok=True, checked=result.checked, first_broken_id=None, from_position=result.from_position
+    )
     assert isinstance(result.checked, int) and result.checked > 0
+    assert isinstance(result.from_position, int) and result.from_position >= 0
 
 
 @pytest.mark.parametrize("login", ["audit_md_user", "audit_inspector", "audit_approver"])

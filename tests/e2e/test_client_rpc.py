@@ -85,9 +85,13 @@ def test_a_bad_udi_is_rule_refused(client):
     assert error.value.odoo_name == "odoo.exceptions.UserError"
 
 
-def test_verify_chain(client):
+def test_verify_chain(client, lot):
+    """Incremental: the entries written since the newest checkpoint, then nothing new."""
+    client.call("stock.lot", "write", [lot["id"]], {"ref": f"VERIFY-{uuid.uuid4().hex[:6]}"})
     check = client.verify_chain()
     assert check.ok and check.checked > 0 and check.first_broken_id is None
+    again = client.verify_chain()
+    assert (again.ok, again.checked, again.from_position) == (True, 0, check.from_position + check.checked)
 
 
 def test_trace_and_recall_scope(client, lot):

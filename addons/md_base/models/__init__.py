@@ -10,6 +10,7 @@ from . import md_retention_mixin
 from . import md_workflow_mixin
 from . import md_audit_entry
 from . import md_audit_chain
+from . import md_audit_checkpoint
 from . import md_audit_rule
 from . import md_expiry_alert_mixin
 from . import resource_calendar

@@ -12,7 +12,8 @@ class MdAuditChain(models.Model):
     One row, locked by each linker (SELECT ... FOR UPDATE) so positions are
     given out once and gaplessly (21 CFR 11.10(e), 11.10(f) sequence checks).
     It also lets verification notice deleted newest entries. Activities about
-    a failed daily check hang on it.
+    a failed check hang on it, and the outcomes of the full verification job
+    are posted on it to the verifiers who asked for it.
     """
 
     _name = "md.audit.chain"
@@ -22,6 +23,15 @@ class MdAuditChain(models.Model):
     name = fields.Char(required=True, readonly=True)
     last_position = fields.Integer(readonly=True)
     last_hash = fields.Char(readonly=True, default=GENESIS_HASH)
+    full_verification_requester_ids = fields.Many2many(
+        "res.users",
+        "md_audit_chain_full_verification_requester_rel",
+        "chain_id",
+        "user_id",
+        string="Full Verification Requested By",
+        readonly=True,
+        help="Verifiers waiting for the outcome of the full verification job.",
+    )
 
     def write(self, vals):
         if self:
@@ -70,3 +80,43 @@ class MdAuditChain(models.Model):
             )
         )
         self.invalidate_model(["last_position", "last_hash"])
+
+    def _md_request_full_verification(self, user):
+        """Remember who waits for the next full verification (the head is never written by the ORM)."""
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO md_audit_chain_full_verification_requester_rel (chain_id, user_id)
+                   VALUES (%s, %s) ON CONFLICT DO NOTHING""",
+                self.id,
+                user.id,
+            )
+        )
+        self.invalidate_recordset(["full_verification_requester_ids"])
+
+    def _md_post_full_verification(self, result, requesters):
+        """Post the outcome on the head, sent to the verifiers who asked; they wait no longer."""
+        if result["ok"]:
+            body = self.env._(
+                "Full verification of the audit trail: %(count)s entries and every checkpoint checked,"
+                " the hash chain is intact.",
+                count=result["checked"],
+            )
+        else:
+            body = self.env._(
+                "Full verification of the audit trail: mismatch at entry %(entry)s after %(count)s intact"
+                " entries: %(problem)s",
+                entry=result["first_broken_id"],
+                count=result["checked"],
+                problem=result["message"],
+            )
+        self.message_post(body=body, partner_ids=requesters.partner_id.ids, subtype_xmlid="mail.mt_note")
+        if requesters:
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM md_audit_chain_full_verification_requester_rel"
+                    " WHERE chain_id = %s AND user_id IN %s",
+                    self.id,
+                    tuple(requesters.ids),
+                )
+            )
+            self.invalidate_recordset(["full_verification_requester_ids"])

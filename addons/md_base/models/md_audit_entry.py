@@ -33,9 +33,14 @@ Chain design (why it survives several Odoo workers and bulk operations):
   the previous hash and every stored value. A direct SQL UPDATE breaks the
   entry's hash, a DELETE leaves a gap in the positions, swapping or
   re-inserting rows breaks position/prev_hash links, and deleting the newest
-  entries is caught against the head row (and against the last head the
-  daily check recorded). Verification streams the chain in keyset batches
-  in one pass.
+  entries is caught against the head row (and against the newest sealed
+  checkpoint). Verification streams the chain in keyset batches in one pass.
+* Verification is incremental (``verify_chain``, the daily cron): it checks
+  the newest checkpoint (``md.audit.checkpoint``: its seal, and that its
+  position still holds its entry and hash), walks only the entries after it
+  and seals a new checkpoint. The full verification job walks the whole chain
+  from the genesis and re-checks every checkpoint (weekly, or when a verifier
+  asks).
 """
 
 import hashlib
@@ -76,6 +81,10 @@ ENTRY_COLUMNS = (
 )
 # Columns read for hashing, in hashing order.
 HASHED_COLUMNS = ("id", "chain_position", "prev_hash", *ENTRY_COLUMNS)
+# Where a verification from the genesis starts (what a checkpoint records for its position).
+GENESIS_START = {"position": 0, "entry_id": False, "entry_hash": GENESIS_HASH}
+# Keys of verify_chain's XML-RPC answer.
+CONTRACT_KEYS = ("ok", "checked", "first_broken_id", "from_position")
 VERIFIER_GROUPS = (
     "md_base.group_md_quality_manager",
     "md_base.group_md_regulatory",
@@ -281,44 +290,55 @@ class MdAuditEntry(models.Model):
             return 0
 
     @api.model
-    def _md_check_chain(self):
-        """Walk the chain once, in position order. Returns the contract dict plus a message."""
+    def _md_check_chain(self, start=None):
+        """Walk the chain once, in position order, from after ``start`` up to the head.
+
+        ``start`` is where a verification starts (a checked checkpoint's ``position``,
+        ``entry_id``, ``entry_hash``; the genesis by default). Returns the contract dict plus a
+        message and where the walk ended (``position``, ``entry_id``, ``entry_hash``: what a
+        checkpoint records).
+        """
+        start = start or GENESIS_START
         cr = self.env.cr
         head = self.env["md.audit.chain"]._md_read_head()
-        expected_position, prev_hash, checked = 1, GENESIS_HASH, 0
-        last_id = False
+        position, prev_hash, last_id, checked = start["position"], start["entry_hash"], start["entry_id"], 0
         while True:
             cr.execute(
                 SQL(
                     "SELECT %s, entry_hash FROM md_audit_entry"
-                    " WHERE chain_position >= %s ORDER BY chain_position LIMIT %s",
+                    " WHERE chain_position > %s ORDER BY chain_position LIMIT %s",
                     SQL(", ").join(SQL.identifier(column) for column in HASHED_COLUMNS),
-                    expected_position,
+                    position,
                     VERIFY_BATCH,
                 )
             )
             rows = cr.dictfetchall()
             for row in rows:
-                problem = self._md_entry_problem(row, expected_position, prev_hash)
+                problem = self._md_entry_problem(row, position + 1, prev_hash)
                 if problem:
-                    return self._md_broken(checked, row["id"], problem)
+                    return self._md_broken(checked, row["id"], problem, start)
                 checked += 1
-                expected_position += 1
-                prev_hash, last_id = row["entry_hash"], row["id"]
+                position, prev_hash, last_id = row["chain_position"], row["entry_hash"], row["id"]
             if len(rows) < VERIFY_BATCH:
                 break
-        if head["last_position"] != checked or head["last_hash"] != prev_hash:
+        if head["last_position"] != position or head["last_hash"] != prev_hash:
             message = self.env._(
                 "The chain ends at position %(found)s but the chain head records position %(head)s:"
                 " the newest entries were deleted or altered.",
-                found=checked,
+                found=position,
                 head=head["last_position"],
             )
-            return self._md_broken(checked, last_id, message)
-        anchor_problem = self._md_anchor_problem()
-        if anchor_problem:
-            return self._md_broken(checked, anchor_problem[0], anchor_problem[1])
-        return {"ok": True, "checked": checked, "first_broken_id": False, "message": ""}
+            return self._md_broken(checked, last_id, message, start)
+        return {
+            "ok": True,
+            "checked": checked,
+            "first_broken_id": False,
+            "message": "",
+            "from_position": start["position"],
+            "position": position,
+            "entry_id": last_id,
+            "entry_hash": prev_hash,
+        }
 
     def _md_entry_problem(self, row, expected_position, prev_hash):
         if row["chain_position"] != expected_position:
@@ -334,31 +354,14 @@ class MdAuditEntry(models.Model):
             return self.env._("The entry's content does not match its hash: it was altered.")
         return ""
 
-    def _md_broken(self, checked, entry_id, message):
-        return {"ok": False, "checked": checked, "first_broken_id": entry_id or False, "message": message}
-
-    def _md_anchor_problem(self):
-        """Compare with the head the last successful daily check recorded.
-
-        Catches a tail deletion that also rewound the head row.
-        """
-        anchor = self.env["ir.config_parameter"].sudo().get_param("md_base.audit_verified_head")
-        if not anchor:
-            return None
-        position, anchor_hash = anchor.split(":", 1)
-        self.env.cr.execute(
-            SQL("SELECT id, entry_hash FROM md_audit_entry WHERE chain_position = %s", int(position))
-        )
-        row = self.env.cr.fetchone()
-        if row and row[1] == anchor_hash:
-            return None
-        return (
-            row and row[0],
-            self.env._(
-                "The entry at position %(position)s recorded by the last verification is missing or changed.",
-                position=position,
-            ),
-        )
+    def _md_broken(self, checked, entry_id, message, start):
+        return {
+            "ok": False,
+            "checked": checked,
+            "first_broken_id": entry_id or False,
+            "message": message,
+            "from_position": start["position"],
+        }
 
     def _md_check_verifier(self):
         if not any(self.env.user.has_group(group) for group in VERIFIER_GROUPS):
@@ -371,23 +374,66 @@ class MdAuditEntry(models.Model):
 
     @api.model
     def verify_chain(self):
-        """XML-RPC contract: {ok: bool, checked: int, first_broken_id: int or False}."""
+        """XML-RPC contract: {ok: bool, checked: int, first_broken_id: int or False, from_position: int}.
+
+        Incremental: the newest checkpoint (at ``from_position``, 0 = none yet, the genesis) is
+        checked, then the ``checked`` entries after it; the full verification is a job
+        (``action_md_verify_chain_full``).
+        """
         self._md_check_verifier()
+        result = self._md_verify_as_user()
+        return {key: result[key] for key in CONTRACT_KEYS}
+
+    def _md_verify_as_user(self):
         self.sudo()._md_link_pending_in_current_transaction()
-        result = self.sudo()._md_check_chain()
-        return {key: result[key] for key in ("ok", "checked", "first_broken_id")}
+        return self.sudo()._md_verify_incremental(self.env.user)
+
+    @api.model
+    def _md_verify_incremental(self, user):
+        """From the newest checkpoint to the head; seals a checkpoint when new entries were checked.
+
+        ``user``: who verifies, empty for the scheduled job.
+        """
+        Checkpoint = self.env["md.audit.checkpoint"]
+        start = Checkpoint._md_start()
+        if start["problem"]:
+            return self._md_broken(0, start["entry_id"], start["problem"], start)
+        result = self._md_check_chain(start)
+        if result["ok"] and result["checked"]:
+            Checkpoint._md_append("incremental", result, user)
+        return result
+
+    @api.model
+    def _md_verify_full(self):
+        """From the genesis, then every checkpoint again; seals a full checkpoint when intact.
+
+        Links nothing: a long walk must not hold the chain head lock (the chain as committed
+        when the job started is verified).
+        """
+        result = self._md_check_chain()
+        if not result["ok"]:
+            return result
+        Checkpoint = self.env["md.audit.checkpoint"]
+        problem = Checkpoint._md_all_problem()
+        if problem:
+            return self._md_broken(result["checked"], problem[0], problem[1], GENESIS_START)
+        if result["checked"]:
+            Checkpoint._md_append("full", result)
+        return result
 
     # -- UI and cron ----------------------------------------------------------
 
     @api.model
     def action_md_verify_chain(self):
         self._md_check_verifier()
-        self.sudo()._md_link_pending_in_current_transaction()
-        result = self.sudo()._md_check_chain()
+        result = self._md_verify_as_user()
         if result["ok"]:
             title = self.env._("Audit trail verified")
             message = self.env._(
-                "%(count)s entries checked: the hash chain is intact.", count=result["checked"]
+                "%(count)s entries checked after position %(position)s (the last checkpoint):"
+                " the hash chain is intact.",
+                count=result["checked"],
+                position=result["from_position"],
             )
         else:
             title = self.env._("Audit trail tampering detected")
@@ -409,44 +455,82 @@ class MdAuditEntry(models.Model):
         }
 
     @api.model
+    def action_md_verify_chain_full(self):
+        """Queue the full verification job now; its outcome is posted to the requester."""
+        self._md_check_verifier()
+        chain = self.env["md.audit.chain"].sudo()._md_main_chain()
+        chain._md_request_full_verification(self.env.user)
+        self.env.ref("md_base.ir_cron_md_audit_verify_full").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Full verification started"),
+                "message": self.env._(
+                    "The whole audit trail is verified in the background. You will get the outcome as a"
+                    " message on the audit trail chain head."
+                ),
+                "type": "info",
+            },
+        }
+
+    @api.model
     def _cron_md_verify_chain(self):
-        """Daily check (Annex 11 §9: the audit trail is reviewed regularly)."""
+        """Daily incremental check (Annex 11 §9: the audit trail is reviewed regularly)."""
         self.sudo()._md_link_pending_in_current_transaction()
-        result = self.sudo()._md_check_chain()
+        result = self.sudo()._md_verify_incremental(self.env["res.users"])
+        self._md_log_result(result, "incremental")
+        if not result["ok"]:
+            self._md_notify_quality_managers(
+                self.env._(
+                    "The daily audit trail check found a mismatch at entry %(entry)s: %(problem)s",
+                    entry=result["first_broken_id"],
+                    problem=result["message"],
+                )
+            )
+        return result
+
+    @api.model
+    def _cron_md_verify_chain_full(self):
+        """Weekly and on request: the whole chain and every checkpoint (21 CFR 11.10(a), Annex 11 §9)."""
+        chain = self.env["md.audit.chain"].sudo()._md_main_chain()
+        requesters = chain.full_verification_requester_ids
+        result = self.sudo()._md_verify_full()
+        self._md_log_result(result, "full")
+        if not result["ok"]:
+            self._md_notify_quality_managers(
+                self.env._(
+                    "The full audit trail verification found a mismatch at entry %(entry)s: %(problem)s",
+                    entry=result["first_broken_id"],
+                    problem=result["message"],
+                )
+            )
+        chain._md_post_full_verification(result, requesters)
+        return result
+
+    def _md_log_result(self, result, kind):
+        """The server log keeps a copy of each verified position and hash outside the database."""
         if result["ok"]:
-            self._md_record_anchor()
-            _logger.info("Audit trail verified: %s entries intact", result["checked"])
-            return result
+            _logger.info(
+                "Audit trail verified (%s): %s entries intact after position %s; position %s has hash %s",
+                kind,
+                result["checked"],
+                result["from_position"],
+                result["position"],
+                result["entry_hash"],
+            )
+            return
         _logger.error(
-            "Audit trail tampering detected at entry %s after %s intact entries: %s",
+            "Audit trail tampering detected (%s verification) at entry %s after %s intact entries: %s",
+            kind,
             result["first_broken_id"],
             result["checked"],
             result["message"],
         )
-        self._md_notify_quality_managers(result)
-        return result
 
-    def _md_record_anchor(self):
-        self.env.cr.execute(
-            SQL(
-                "SELECT chain_position, entry_hash FROM md_audit_entry"
-                " ORDER BY chain_position DESC NULLS LAST LIMIT 1"
-            )
-        )
-        row = self.env.cr.fetchone()
-        if row and row[0]:
-            self.env["ir.config_parameter"].sudo().set_param(
-                "md_base.audit_verified_head", f"{row[0]}:{row[1]}"
-            )
-
-    def _md_notify_quality_managers(self, result):
+    def _md_notify_quality_managers(self, note):
         managers = self.env.ref("md_base.group_md_quality_manager").users.filtered(
             lambda user: not user.share
-        )
-        note = self.env._(
-            "The daily audit trail check found a mismatch at entry %(entry)s: %(problem)s",
-            entry=result["first_broken_id"],
-            problem=result["message"],
         )
         chain = self.env["md.audit.chain"].sudo()._md_main_chain()
         for manager in managers:

@@ -5,9 +5,11 @@ import psycopg2
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, config, mute_logger
 
+from odoo.addons.md_base.models.md_audit_checkpoint import SEAL_KEY_OPTION
 from odoo.addons.md_base.models.md_audit_entry import GENESIS_HASH, entry_digest
 
 from .common import MdBaseTesterCase
@@ -237,11 +239,13 @@ class TestAuditTrail(MdAuditCase):
     # -- hash chain (11.10(a), 11.10(e)) --------------------------------------------------------
 
     def _linked_tester_entries(self):
+        """A tester's entries linked into an intact chain, after the newest checkpoint (none sealed
+        here: the incremental verification checks them)."""
         tester = self.new_tester()
         tester.write({"note": "A"})
         tester.write({"note": "B"})
-        result = self.Entry.verify_chain()
-        self.assertEqual(result, {"ok": True, "checked": result["checked"], "first_broken_id": False})
+        self.Entry.sudo()._md_link_pending()
+        self.assertTrue(self.Entry._md_check_chain()["ok"])
         entries = self._entries(tester).sorted("chain_position")
         self.assertGreaterEqual(len(entries), 4)
         return entries
@@ -253,7 +257,7 @@ class TestAuditTrail(MdAuditCase):
         self.assertEqual(positions, list(range(positions[0], positions[0] + len(positions))), "gapless")
         for previous, entry in itertools.pairwise(entries):
             self.assertEqual(entry.prev_hash, previous.entry_hash)
-        self.assertEqual(self.Entry.verify_chain()["checked"], self.Entry.search_count([]))
+        self.assertEqual(self.Entry._md_verify_full()["checked"], self.Entry.search_count([]))
 
     def test_first_entry_links_to_genesis(self):
         self._linked_tester_entries()
@@ -292,16 +296,27 @@ class TestAuditTrail(MdAuditCase):
         self._sql("DELETE FROM md_audit_entry WHERE id = %s", newest.id)
         self.assertFalse(self.Entry.verify_chain()["ok"], "the chain head still records the deleted position")
 
-    def test_sql_delete_of_newest_entry_and_head_rewind_detected_by_anchor(self):
+    def test_sql_delete_of_newest_entries_and_head_rewind_detected_by_checkpoint(self):
         entries = self._linked_tester_entries()
-        self.assertTrue(self.Entry._cron_md_verify_chain()["ok"])  # records the verified head
-        self._sql("DELETE FROM md_audit_entry WHERE id = %s", entries[-1].id)
+        self.assertTrue(self.Entry._cron_md_verify_chain()["ok"])  # seals a checkpoint at the head
+        newest, checkpointed_position = tuple(entries[-2:].ids), entries[-1].chain_position
+        with (
+            self.assertRaises(psycopg2.errors.ForeignKeyViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self._sql("DELETE FROM md_audit_entry WHERE id IN %s", newest)
+        # the owner of the tables drops the checkpoint's reference first
+        self._sql("ALTER TABLE md_audit_checkpoint DROP CONSTRAINT md_audit_checkpoint_entry_id_fkey")
+        self._sql("DELETE FROM md_audit_entry WHERE id IN %s", newest)
         self._sql(
             "UPDATE md_audit_chain SET last_position = %s, last_hash = %s",
-            entries[-2].chain_position,
-            entries[-2].entry_hash,
+            entries[-3].chain_position,
+            entries[-3].entry_hash,
         )
         self.assertFalse(self.Entry.verify_chain()["ok"])
+        message = self.Entry.action_md_verify_chain()["params"]["message"]
+        self.assertIn(f"The entry at position {checkpointed_position} recorded by checkpoint", message)
 
     def test_sql_swap_detected(self):
         first, second = self._linked_tester_entries()[:2]
@@ -353,10 +368,11 @@ class TestAuditTrail(MdAuditCase):
     def test_verify_action_reports_the_result(self):
         entries = self._linked_tester_entries()
         self.assertEqual(self.Entry.action_md_verify_chain()["params"]["type"], "success")
-        self._sql("UPDATE md_audit_entry SET reason = 'x' WHERE id = %s", entries[0].id)
+        checkpointed = entries[-1]  # the newest checkpoint is at the head
+        self._sql("UPDATE md_audit_entry SET reason = 'x' WHERE id = %s", checkpointed.id)
         action = self.Entry.action_md_verify_chain()
         self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn(str(entries[0].id), action["params"]["message"])
+        self.assertIn(str(checkpointed.id), action["params"]["message"])
 
     def test_bulk_creation_of_10000_records(self):
         """10,000 records in one create: their entries are written by one INSERT, the chain verifies."""
@@ -768,6 +784,333 @@ class TestAuditTrailCompanies(MdAuditCase):
         entry = self._entries(self.new_tester())[0]
         self.assertTrue(self.Entry.verify_chain()["ok"])
         self._sql("UPDATE md_audit_entry SET company_id = %s WHERE id = %s", self.company_b.id, entry.id)
-        result = self.Entry.verify_chain()
+        result = self.Entry._md_verify_full()
         self.assertFalse(result["ok"])
         self.assertEqual(result["first_broken_id"], entry.id)
+
+
+@tagged("post_install", "-at_install")
+class TestAuditCheckpoints(MdAuditCase):
+    """Verification from the newest sealed checkpoint, the full verification as a job: 21 CFR
+    11.10(a) (altered records discerned), 11.10(e) (the audit trail itself protected), 11.10(d)
+    (limited to authorised individuals); EU GMP Annex 11 §9 (the audit trail reviewed regularly)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Checkpoint = cls.env["md.audit.checkpoint"]
+        cls.inspector = cls._user("md_audit_inspector", "md_base.group_md_quality_inspector")
+        cls.approver = cls._user("md_audit_approver", "md_base.group_md_release_approver")
+        cls.chain = cls.env["md.audit.chain"]._md_main_chain()
+        cls.full_job = cls.env.ref("md_base.ir_cron_md_audit_verify_full")
+
+    def _newest(self):
+        return self.Checkpoint.search([], limit=1)
+
+    def _verified_tester(self, name="T-1"):
+        """A tester whose entries a verification sealed: the newest checkpoint is at the head."""
+        tester = self.new_tester(name=name)
+        tester.write({"note": "A"})
+        self.assertTrue(self.Entry.verify_chain()["ok"])
+        return tester
+
+    def _incremental(self):
+        return self.Entry.sudo()._md_verify_incremental(self.env.user)
+
+    def _alter_newest(self, column, value):
+        self._sql(
+            "UPDATE md_audit_checkpoint SET %s = %s WHERE id = %s",
+            SQL.identifier(column),
+            value,
+            self._newest().id,
+        )
+
+    # -- incremental (verify_chain, daily cron) ---------------------------------------------------
+
+    def test_incremental_checks_only_the_entries_after_the_checkpoint_11_10_a(self):
+        self._verified_tester()
+        checkpoint = self._newest()
+        tester = self.new_tester(name="T-2")
+        tester.write({"note": "B"})
+        result = self.Entry.with_user(self.quality_manager).verify_chain()
+        new_entries = self.Entry.search([("chain_position", ">", checkpoint.chain_position)])
+        self.assertEqual(new_entries, self._entries(tester), "only what was written since")
+        self.assertEqual(
+            result,
+            {
+                "ok": True,
+                "checked": len(new_entries),
+                "first_broken_id": False,
+                "from_position": checkpoint.chain_position,
+            },
+        )
+        newest = self._newest()
+        head = new_entries.sorted("chain_position")[-1]
+        self.assertEqual(
+            (newest.kind, newest.user_id, newest.checked, newest.prev_seal),
+            ("incremental", self.quality_manager, len(new_entries), checkpoint.seal),
+        )
+        self.assertEqual(
+            (newest.chain_position, newest.entry_id, newest.entry_hash),
+            (head.chain_position, head, head.entry_hash),
+        )
+        self.assertEqual(newest.chain_position, self.chain.last_position)
+
+    def test_nothing_new_seals_no_checkpoint(self):
+        self._verified_tester()
+        count = self.Checkpoint.search_count([])
+        result = self.Entry.verify_chain()
+        self.assertEqual((result["ok"], result["checked"]), (True, 0))
+        self.assertEqual(self.Checkpoint.search_count([]), count)
+
+    def test_daily_job_seals_as_the_scheduled_job(self):
+        self.new_tester()
+        self.assertTrue(self.Entry._cron_md_verify_chain()["ok"])
+        self.assertFalse(self._newest().user_id)
+        self.assertEqual(self._newest().run_by, "Scheduled job")
+
+    def test_tampering_after_the_checkpoint_caught_incrementally_11_10_a(self):
+        self._verified_tester()
+        count = self.Checkpoint.search_count([])
+        tester = self.new_tester(name="T-2")
+        self.Entry.sudo()._md_link_pending()
+        target = self._name_entry(tester)
+        self._sql("UPDATE md_audit_entry SET new_value = 'forged' WHERE id = %s", target.id)
+        result = self.Entry.verify_chain()
+        self.assertEqual((result["ok"], result["first_broken_id"]), (False, target.id))
+        self.assertEqual(self.Checkpoint.search_count([]), count, "no checkpoint over a broken chain")
+
+    def test_tampering_before_the_checkpoint_caught_by_the_full_job_only_11_10_a(self):
+        target = self._name_entry(self._verified_tester())
+        self.assertLess(target.chain_position, self._newest().chain_position)
+        self._sql("UPDATE md_audit_entry SET new_value = 'forged' WHERE id = %s", target.id)
+        self.assertTrue(self.Entry.verify_chain()["ok"], "the incremental check starts after the checkpoint")
+        count = self.Checkpoint.search_count([])
+        with self.assertLogs("odoo.addons.md_base.models.md_audit_entry", level="ERROR") as logs:
+            result = self.Entry._cron_md_verify_chain_full()
+        self.assertEqual((result["ok"], result["first_broken_id"]), (False, target.id))
+        self.assertIn(str(target.id), logs.output[0])
+        self.assertEqual(self.Checkpoint.search_count([]), count, "no full checkpoint over a broken chain")
+        managers = self.env.ref("md_base.group_md_quality_manager").users.filtered(lambda u: not u.share)
+        self.assertIn(self.quality_manager, managers)
+        self.assertEqual(self.chain.activity_ids.user_id, managers)
+        self.assertIn(str(target.id), self.chain.message_ids[0].body)
+
+    # -- checkpoints protected by their seal ---------------------------------------------------------
+
+    def assert_checkpoint_refused(self, message):
+        checkpoint = self._newest()
+        result = self._incremental()
+        self.assertEqual((result["ok"], result["first_broken_id"]), (False, checkpoint.entry_id.id))
+        self.assertEqual(result["message"].replace(str(checkpoint.id), "N"), message)
+        self.assertFalse(self.Entry.verify_chain()["ok"])
+
+    def test_checkpoint_position_changed_by_sql_refused_11_10_a(self):
+        self._verified_tester()
+        self._alter_newest("chain_position", self._newest().chain_position - 1)
+        self.assert_checkpoint_refused(
+            "Checkpoint N does not match its seal: it was changed outside the application or sealed with"
+            " another key."
+        )
+
+    def test_checkpoint_hash_changed_by_sql_refused_11_10_a(self):
+        self._verified_tester()
+        self._alter_newest("entry_hash", GENESIS_HASH)
+        self.assert_checkpoint_refused(
+            "Checkpoint N does not match its seal: it was changed outside the application or sealed with"
+            " another key."
+        )
+
+    def test_checkpoint_seal_changed_by_sql_refused_11_10_a(self):
+        self._verified_tester()
+        self._alter_newest("seal", GENESIS_HASH)
+        self.assert_checkpoint_refused(
+            "Checkpoint N does not match its seal: it was changed outside the application or sealed with"
+            " another key."
+        )
+
+    def test_deleted_checkpoint_breaks_the_chain_of_seals_11_10_a(self):
+        self._verified_tester()
+        deleted = self._newest()
+        self._verified_tester(name="T-2")
+        self._sql("DELETE FROM md_audit_checkpoint WHERE id = %s", deleted.id)
+        self.assert_checkpoint_refused(
+            "Checkpoint N does not follow the checkpoint before it: a checkpoint was deleted, inserted or"
+            " changed."
+        )
+
+    def test_changed_checkpointed_entry_refused(self):
+        tester = self._verified_tester()
+        head = self._entries(tester).sorted("chain_position")[-1]
+        self._sql("UPDATE md_audit_entry SET new_value = 'forged' WHERE id = %s", head.id)
+        self.assertEqual(self._newest().entry_id, head)
+        self.assert_checkpoint_refused(
+            f"The entry at position {head.chain_position} recorded by checkpoint N is missing or changed:"
+            " entries were deleted, replaced or altered."
+        )
+
+    def test_full_job_rechecks_every_checkpoint_11_10_a(self):
+        self._verified_tester()
+        older = self._newest()
+        self._verified_tester(name="T-2")
+        self._sql("UPDATE md_audit_checkpoint SET checked = checked + 1 WHERE id = %s", older.id)
+        self.assertTrue(self._incremental()["ok"], "the incremental check reads the newest checkpoint only")
+        with self.assertLogs("odoo.addons.md_base.models.md_audit_entry", level="ERROR"):
+            result = self.Entry._cron_md_verify_chain_full()
+        self.assertFalse(result["ok"])
+        self.assertIn(f"Checkpoint {older.id} does not match its seal", self.chain.message_ids[0].body)
+
+    def test_with_the_server_key_sql_access_alone_cannot_forge_a_checkpoint_11_10_a(self):
+        """Keyed by md_audit_seal_key (odoo.conf), a seal cannot be made from what SQL reads;
+        database.secret, the key without it, is a row of ir_config_parameter."""
+        with patch.dict(config.options, {SEAL_KEY_OPTION: "kept-in-odoo-conf-only"}):
+            self._sql("DELETE FROM md_audit_checkpoint")  # sealed with the server key from the start
+            previous = self._entries(self._verified_tester()).sorted("chain_position")[-2]
+            moved_back = dict(
+                self.Checkpoint._md_rows(limit=1)[0],
+                chain_position=previous.chain_position,
+                entry_id=previous.id,
+                entry_hash=previous.entry_hash,
+            )
+            with patch.dict(config.options, {SEAL_KEY_OPTION: ""}):
+                forged_seal = self.Checkpoint._md_seal(moved_back)  # with database.secret
+            self._sql(
+                "UPDATE md_audit_checkpoint SET chain_position = %s, entry_id = %s, entry_hash = %s,"
+                " seal = %s WHERE id = %s",
+                previous.chain_position,
+                previous.id,
+                previous.entry_hash,
+                forged_seal,
+                moved_back["id"],
+            )
+            self.assertIn("does not match its seal", self._incremental()["message"])
+        self.assertTrue(self._incremental()["ok"], "without the server key the same forgery verifies")
+
+    def test_concurrent_verifications_do_not_fork_the_checkpoints(self):
+        """A verification that read the checkpoints before another appended one appends nothing."""
+        self._verified_tester()
+        older = self._newest()
+        self._verified_tester(name="T-2")
+        newest = self._newest()
+        reached = {
+            "position": newest.chain_position,
+            "entry_id": newest.entry_id.id,
+            "entry_hash": newest.entry_hash,
+            "checked": 1,
+        }
+        with patch.object(type(self.Checkpoint), "_md_newest_seal", lambda checkpoints: older.seal):
+            self.assertIsNone(self.Checkpoint._md_append("incremental", reached))
+        self.assertEqual(self._newest(), newest)
+        self.assertTrue(self._incremental()["ok"])
+
+    # -- the full verification job ---------------------------------------------------------------
+
+    def test_full_job_on_request_seals_a_full_checkpoint_and_tells_the_requester_annex11_9(self):
+        self._verified_tester()
+        previous = self._newest()
+        action = self.Entry.with_user(self.regulatory).action_md_verify_chain_full()
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", self.full_job.id)]))
+        self.assertIn(self.regulatory, self.chain.full_verification_requester_ids)
+        result = self.Entry._cron_md_verify_chain_full()
+        self.assertEqual((result["ok"], result["checked"]), (True, self.Entry.search_count([])))
+        full = self._newest()
+        self.assertEqual(
+            (full.kind, full.user_id, full.checked, full.prev_seal, full.chain_position),
+            ("full", self.env["res.users"], result["checked"], previous.seal, self.chain.last_position),
+        )
+        message = self.chain.message_ids[0]
+        self.assertIn("the hash chain is intact", message.body)
+        self.assertIn(self.regulatory.partner_id, message.partner_ids)
+        self.assertFalse(self.chain.full_verification_requester_ids, "answered")
+
+    def test_full_job_is_weekly(self):
+        self.assertEqual((self.full_job.interval_number, self.full_job.interval_type), (1, "weeks"))
+        self.assertTrue(self.full_job.active)
+
+    # -- access (11.10(d)) and append-only (11.10(e)) ------------------------------------------------
+
+    def _full_job_requests(self):
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.full_job.id)])
+        return triggers, self.chain.full_verification_requester_ids
+
+    def test_other_groups_can_neither_verify_nor_read_checkpoints_11_10_d(self):
+        self._verified_tester()
+        server_action = self.env.ref("md_base.action_md_audit_verify_full")
+        requests = self._full_job_requests()
+        for user in (self.md_user, self.inspector, self.approver):
+            Entry = self.Entry.with_user(user)
+            with self.assertRaises(AccessError):
+                Entry.verify_chain()
+            with self.assertRaises(AccessError):
+                Entry.action_md_verify_chain_full()
+            with self.assertRaises(AccessError):
+                server_action.with_user(user).run()
+            with self.assertRaises(AccessError):
+                self.Checkpoint.with_user(user).search([])
+        self.assertEqual(self._full_job_requests(), requests, "no full verification queued")
+
+    def test_verifiers_read_checkpoints_and_request_the_full_job(self):
+        self._verified_tester()
+        for user in (self.quality_manager, self.regulatory, self.security_manager):
+            self.assertEqual(self.Checkpoint.with_user(user).search([], limit=1), self._newest(), user.login)
+            self.assertTrue(self._newest().with_user(user).read(["seal", "entry_id", "run_by"]))
+            self.env.ref("md_base.action_md_audit_verify_full").with_user(user).run()
+        verifiers = self.quality_manager | self.regulatory | self.security_manager
+        self.assertEqual(self.chain.full_verification_requester_ids & verifiers, verifiers)
+
+    def test_checkpoints_cannot_be_created_changed_or_deleted_by_anyone_11_10_e(self):
+        self._verified_tester()
+        checkpoint = self._newest()
+        seal = checkpoint.seal
+        for env in (
+            self.env(su=True),
+            self.env(user=self.quality_manager),
+            self.env(user=self.security_manager),
+            self.env(user=self.md_user),
+        ):
+            # UserError or its subclass AccessError (no right at all)
+            with self.assertRaises(UserError):
+                checkpoint.with_env(env).write({"seal": GENESIS_HASH})
+            with self.assertRaises(UserError):
+                checkpoint.with_env(env).unlink()
+            with self.assertRaises(UserError):
+                env["md.audit.checkpoint"].create({"chain_position": 1, "kind": "full", "seal": "x"})
+            with self.assertRaises(UserError):
+                checkpoint.with_env(env).copy()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            checkpoint.sudo().unlink()
+        self.assertEqual(checkpoint.seal, seal)
+
+    # -- upgrade from 18.0.2.0.0 -----------------------------------------------------------------
+
+    def _linked_entries(self):
+        tester = self.new_tester()
+        self.Entry.sudo()._md_link_pending()
+        return self._entries(tester).sorted("chain_position")
+
+    def _migrate_anchor(self, anchor):
+        """The 18.0.2.1.0 upgrade of a database whose daily check recorded ``anchor``; returns the
+        anchor parameter left."""
+        self._sql("DELETE FROM md_audit_checkpoint")  # none before 18.0.2.1.0
+        self.env["ir.config_parameter"].set_param("md_base.audit_verified_head", anchor)
+        script = load_script("md_base/migrations/18.0.2.1.0/post-migrate.py", "md_base_post_migrate")
+        script.migrate(self.env.cr, "18.0.2.0.0")
+        return self.env["ir.config_parameter"].get_param("md_base.audit_verified_head")
+
+    def test_upgrade_turns_the_anchor_into_the_first_checkpoint(self):
+        head = self._linked_entries()[-1]
+        self.assertFalse(self._migrate_anchor(f"{head.chain_position}:{head.entry_hash}"))
+        checkpoint = self._newest()
+        self.assertEqual(
+            (checkpoint.kind, checkpoint.chain_position, checkpoint.entry_id, checkpoint.prev_seal),
+            ("full", head.chain_position, head, GENESIS_HASH),
+        )
+        self.assertEqual(self.Entry.verify_chain()["from_position"], head.chain_position)
+
+    def test_upgrade_keeps_an_anchor_the_chain_no_longer_matches(self):
+        head = self._linked_entries()[-1]
+        anchor = f"{head.chain_position}:{GENESIS_HASH}"
+        with self.assertLogs("md_base_post_migrate", level="ERROR"):
+            self.assertEqual(self._migrate_anchor(anchor), anchor, "kept for the investigation")
+        self.assertFalse(self.Checkpoint.search([]))
