@@ -46,7 +46,9 @@ class MdAuditChain(models.Model):
 
     @api.model
     def _md_main_chain(self):
-        return self.env.ref("md_base.md_audit_chain_main")
+        # the cached external id, without ref()'s existence query: linking runs after each
+        # audited commit, and the row cannot be deleted
+        return self.browse(self.env["ir.model.data"]._xmlid_to_res_id("md_base.md_audit_chain_main"))
 
     @api.model
     def _md_lock_head(self):

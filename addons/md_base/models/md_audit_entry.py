@@ -267,6 +267,8 @@ class MdAuditEntry(models.Model):
                 )
             )
             linked += len(rows)
+            if len(rows) < LINK_BATCH:
+                break  # the last batch: no query for an empty one
         if linked:
             self.env["md.audit.chain"]._md_store_head(head["id"], position, last_hash)
             self.invalidate_model(["chain_position", "prev_hash", "entry_hash"])
