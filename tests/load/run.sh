@@ -61,8 +61,8 @@ check_log() {  # log file: no ERROR or CRITICAL line
 
 start_odoo() {
     GEVENT_PORT=$(_free_port)
-    # Through odoo_server.py, not python3 -m odoo: see that file (the gevent worker).
-    python3 "$HERE/odoo_server.py" --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo --data-dir="$WORK/data" \
+    # Through tests/tools/odoo_server.py, not python3 -m odoo: see that file (the gevent worker).
+    python3 "$ROOT/tests/tools/odoo_server.py" --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo --data-dir="$WORK/data" \
         --addons-path="$ADDONS_PATH" --http-interface=127.0.0.1 --http-port="$HTTP_PORT" \
         --gevent-port="$GEVENT_PORT" --workers="$WORKERS" --max-cron-threads=1 --no-database-list \
         --limit-memory-soft="$(prod_setting limit_memory_soft)" --limit-memory-hard="$(prod_setting limit_memory_hard)" \

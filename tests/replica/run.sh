@@ -89,8 +89,9 @@ echo "replica on port $REPLICA_PORT: streaming, in recovery: $(pg psql -h "$WORK
 
 echo "=== Odoo --workers 4 with db_replica_host=$WORK db_replica_port=$REPLICA_PORT"
 GEVENT_PORT=$(_free_port)
-# Started directly (not through odoo_cmd) so that $! is the server itself.
-python3 -m odoo --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo --data-dir="$WORK/data" \
+# Started directly (not through odoo_cmd) so that $! is the server itself; through
+# tests/tools/odoo_server.py, not python3 -m odoo, so that its gevent worker can start.
+python3 "$ROOT/tests/tools/odoo_server.py" --db_host="$WORK" --db_port="$PGPORT" --db_user=odoo --data-dir="$WORK/data" \
     --addons-path="$ADDONS_PATH" --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --gevent-port="$GEVENT_PORT" \
     --workers=4 --max-cron-threads=0 --db_replica_host="$WORK" --db_replica_port="$REPLICA_PORT" \
     -d "$DB" --db-filter="^$DB\$" --log-level=info >"$WORK/odoo.log" 2>&1 &

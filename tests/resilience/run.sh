@@ -55,8 +55,9 @@ serve_odoo() {  # pg port, data dir, log, workers: sets SERVER_PID and ODOO_URL
     http_port=$(_free_port)
     gevent_port=$(_free_port)
     # Started directly (not through odoo_cmd) so that $! is the server itself. The time limits
-    # are config/odoo-prod.conf's: a large batch must not be cut by the 60 s default.
-    python3 -m odoo --db_host="$WORK" --db_port="$1" --db_user=odoo --data-dir="$2" \
+    # are config/odoo-prod.conf's: a large batch must not be cut by the 60 s default. Through
+    # tests/tools/odoo_server.py, not python3 -m odoo, so that its gevent worker can start.
+    python3 "$ROOT/tests/tools/odoo_server.py" --db_host="$WORK" --db_port="$1" --db_user=odoo --data-dir="$2" \
         --addons-path="$ADDONS_PATH" --http-interface=127.0.0.1 --http-port="$http_port" \
         --gevent-port="$gevent_port" --workers="$4" --max-cron-threads=0 \
         --limit-time-cpu=600 --limit-time-real=1200 \
