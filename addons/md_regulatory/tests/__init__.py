@@ -13,3 +13,4 @@ from . import test_storage_check
 from . import test_gsp_journey
 from . import test_validation_report
 from . import test_migration
+from . import test_gsp_lists
