@@ -108,8 +108,14 @@ class MdQualityNcr(models.Model):
         tracking=True,
         help="The receipt the material came in with: returns to the supplier are made from it.",
     )
+    # Indexed: the first-pass yield report looks up the NCRs of each order (a scan of every NCR
+    # per order without it: minutes at 100,000 orders; tests/benchmarks/bench_five_years.py).
     production_id = fields.Many2one(
-        "mrp.production", string="Manufacturing Order", check_company=True, tracking=True
+        "mrp.production",
+        string="Manufacturing Order",
+        check_company=True,
+        tracking=True,
+        index="btree_not_null",
     )
     partner_id = fields.Many2one(
         "res.partner", string="Supplier / Customer", tracking=True, help="Whom the material came from."

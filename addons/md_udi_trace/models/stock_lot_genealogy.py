@@ -19,15 +19,35 @@ class StockLot(models.Model):
 
     def init(self):
         res = super().init()
+        self._md_create_done_lines_index()
         self._md_create_genealogy_indexes()
         return res
 
+    def _md_create_done_lines_index(self):
+        """Done lines by lot, carrying the columns the recall scope's consignee query reads
+        (``genealogy.customers``): without them PostgreSQL preferred a scan of every done line
+        (620 ms at 100,000 lots and 961,160 move lines, growing with them) to a heap visit per
+        line of the scope; read from the index alone, the 3,641 lots of a wide raw lot took 76 ms
+        (tests/benchmarks/bench_five_years.py). It replaces the plain index of earlier versions."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP INDEX IF EXISTS md_stock_move_line_lot_done_idx"))
+        cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS md_stock_move_line_lot_done_cover_idx
+                    ON stock_move_line (lot_id)
+                    INCLUDE (location_id, location_dest_id, picking_id, move_id, company_id,
+                             quantity_product_uom, date)
+                 WHERE state = 'done'
+                """
+            )
+        )
+
     def _md_create_genealogy_indexes(self):
-        """Indexes the genealogy walk needs: done lines by lot, and both columns of
-        the consume links (created only when Odoo has no index led by the column)."""
+        """Indexes of both columns of the consume links (created only when Odoo has no index
+        led by the column)."""
         cr = self.env.cr
         wanted = [
-            ("stock_move_line", "lot_id", "md_stock_move_line_lot_done_idx", SQL("WHERE state = 'done'")),
             ("stock_move_line_consume_rel", "produce_line_id", "md_sml_consume_rel_produce_idx", SQL("")),
             ("stock_move_line_consume_rel", "consume_line_id", "md_sml_consume_rel_consume_idx", SQL("")),
         ]
