@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools.sql import create_index
 
 
 class StockMoveLine(models.Model):
@@ -26,6 +27,20 @@ class StockMoveLine(models.Model):
     md_return_reason = fields.Char(related="picking_id.md_return_reason")
     md_returned_picking_id = fields.Many2one(related="picking_id.return_id", string="Original Transfer")
     md_inspector_id = fields.Many2one("res.users", "Accepted By", compute="_compute_md_inspector")
+
+    def init(self):
+        res = super().init()
+        # The storage-in, sales and return records list done lines newest first: the first page
+        # walks this index instead of sorting every matching line (1.3-2 s at 9.6 million lines;
+        # tests/benchmarks/bench_five_years.py).
+        create_index(
+            self.env.cr,
+            "md_stock_move_line_done_date_idx",
+            self._table,
+            ["date DESC", "id DESC"],
+            where="state = 'done'",
+        )
+        return res
 
     def _md_registration_country(self):
         """A delivery's registration is the one of its destination (the market it is sold in);
