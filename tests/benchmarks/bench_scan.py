@@ -124,6 +124,21 @@ def bench_batch(registry, uid, di, receipt_id, count, chunk, run):
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def picked_line(move, **lot):
+    """The values of one picked unit of ``move`` on a lot (``lot_id``) or a lot name."""
+    return {
+        "move_id": move.id,
+        "picking_id": move.picking_id.id,
+        "product_id": move.product_id.id,
+        "product_uom_id": move.product_uom.id,
+        "location_id": move.location_id.id,
+        "location_dest_id": move.location_dest_id.id,
+        "quantity": 1,
+        "picked": True,
+        **lot,
+    }
+
+
 def bench_orm(registry, uid, receipt_id, count, run):
     cpu = time.process_time()
     start = time.perf_counter()
@@ -131,20 +146,7 @@ def bench_orm(registry, uid, receipt_id, count, run):
         env = api.Environment(cr, uid, {})
         move = env["stock.picking"].browse(receipt_id).move_ids
         env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": move.picking_id.id,
-                    "product_id": move.product_id.id,
-                    "product_uom_id": move.product_uom.id,
-                    "location_id": move.location_id.id,
-                    "location_dest_id": move.location_dest_id.id,
-                    "lot_name": f"{run}O{index:06d}",
-                    "quantity": 1,
-                    "picked": True,
-                }
-                for index in range(count)
-            ]
+            [picked_line(move, lot_name=f"{run}O{index:06d}") for index in range(count)]
         )
         env.flush_all()
     return time.perf_counter() - start, time.process_time() - cpu
@@ -166,22 +168,7 @@ def bench_orm_with_lots(registry, uid, receipt_id, count, run):
                 for index in range(count)
             ]
         )
-        env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": move.picking_id.id,
-                    "product_id": move.product_id.id,
-                    "product_uom_id": move.product_uom.id,
-                    "location_id": move.location_id.id,
-                    "location_dest_id": move.location_dest_id.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "picked": True,
-                }
-                for lot in lots
-            ]
-        )
+        env["stock.move.line"].create([picked_line(move, lot_id=lot.id) for lot in lots])
         env.flush_all()
     return time.perf_counter() - start, time.process_time() - cpu
 

@@ -530,13 +530,18 @@ class MdScan(models.AbstractModel):
         self._md_check_serials_not_in_stock([item], [lot], company)
 
     @api.model
-    def _md_check_serials_not_in_stock(self, items, lots, company):
-        """A serial number identifies one unit: it cannot be received or produced while in stock."""
-        serials = {
+    def _md_existing_serials(self, items, lots):
+        """{lot id: scan} of the scans of serial numbers that exist already."""
+        return {
             lot.id: item
             for item, lot in zip(items, lots, strict=True)
             if item.product.tracking == "serial" and lot
         }
+
+    @api.model
+    def _md_check_serials_not_in_stock(self, items, lots, company):
+        """A serial number identifies one unit: it cannot be received or produced while in stock."""
+        serials = self._md_existing_serials(items, lots)
         if not serials:
             return
         quant = self.env["stock.quant"].search(
@@ -560,11 +565,7 @@ class MdScan(models.AbstractModel):
     @api.model
     def _md_check_serials_not_received_elsewhere(self, items, lots, picking):
         """A serial number identifies one unit: it cannot be on two open receipts at once."""
-        serials = {
-            lot.id: item
-            for item, lot in zip(items, lots, strict=True)
-            if item.product.tracking == "serial" and lot
-        }
+        serials = self._md_existing_serials(items, lots)
         if not serials:
             return
         self.env["stock.move.line"].flush_model(["lot_id", "picking_id", "picked", "state"])
