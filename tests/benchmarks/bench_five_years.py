@@ -16,7 +16,9 @@ Measures, each the median of ``--repeat`` runs as the admin user, with the SQL s
 
 * trace and recall scope of the wide raw lot (the first component lot: 40 sub-assembly lots,
   3,600 serials downstream at every size): ``stock.lot.md_trace('down')``,
-  ``md_recall_scope()``, and the bare recursive SQL over the same links (the floor);
+  ``md_recall_scope()``, the bare recursive SQL over the same links (the floor of the trace)
+  and the bare SQL of the whole scope (the same lots, their stock and their deliveries to
+  customers, without the scope's rules), with the ratios to these floors;
 * the release-blocker check of a batch: the pending DHRs of the newest order, their
   ``release_blockers`` computed (``stock.lot._md_release_blockers``);
 * a 1,000-serial ``md.scan.scan_batch`` into a new receipt (rolled back);
@@ -39,7 +41,7 @@ import time
 from datetime import date, timedelta
 
 from bench_options import bench_parser, parse_options
-from bench_trace import BARE_SQL
+from bench_trace import BARE_SCOPE_SQL, BARE_SQL
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
@@ -123,6 +125,26 @@ class Bench:
         self.measure(
             "bare recursive SQL (floor)", lambda: (self.cr.execute(BARE_SQL, [lot.id]), self.cr.fetchall())[1]
         )
+        self.measure(
+            "bare SQL of the whole scope (floor)",
+            lambda: (self.cr.execute(BARE_SCOPE_SQL, [lot.id]), self.cr.fetchone())[1],
+        )
+        self.ratio(
+            "recall scope / bare recursive SQL",
+            "recall scope (md_recall_scope)",
+            "bare recursive SQL (floor)",
+        )
+        self.ratio(
+            "recall scope / bare SQL of the whole scope",
+            "recall scope (md_recall_scope)",
+            "bare SQL of the whole scope (floor)",
+        )
+        self.ratio("trace / bare recursive SQL", "trace down (md_trace)", "bare recursive SQL (floor)")
+
+    def ratio(self, name, measure, floor):
+        """A measure against its floor of the same run, reported as a row of its own."""
+        value = self.results[measure]["ms"] / self.results[floor]["ms"]
+        self.results[name] = {"ms": None, "statements": 0, "size": f"{value:.2f}x"}
 
     def release_blockers(self):
         """The batch release of the newest order: its pending DHRs' blockers, computed afresh."""

@@ -291,6 +291,38 @@ WITH RECURSIVE down(lot_id) AS (
 SELECT lot_id FROM down
 """
 
+# The bare SQL of the whole recall scope over the same links: BARE_SQL's lots, their on-hand
+# quants and their deliveries to customers by partner, in one statement, with none of the
+# scope's rules (no company filter, no return netting, no unbuild or repair links).
+BARE_SCOPE_SQL = """
+WITH RECURSIVE down(lot_id) AS (
+    SELECT %s
+  UNION
+    SELECT out_ml.lot_id
+      FROM down
+      JOIN stock_move_line ml ON ml.lot_id = down.lot_id AND ml.state = 'done'
+      JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = ml.id
+      JOIN stock_move_line out_ml ON out_ml.id = rel.consume_line_id
+     WHERE out_ml.lot_id IS NOT NULL
+),
+stock AS (
+    SELECT q.lot_id, q.location_id, SUM(q.quantity)
+      FROM down
+      JOIN stock_quant q ON q.lot_id = down.lot_id
+      JOIN stock_location loc ON loc.id = q.location_id AND loc.usage = 'internal'
+     GROUP BY q.lot_id, q.location_id
+),
+consignees AS (
+    SELECT pick.partner_id, ml.lot_id, SUM(ml.quantity)
+      FROM down
+      JOIN stock_move_line ml ON ml.lot_id = down.lot_id AND ml.state = 'done'
+      JOIN stock_location dest ON dest.id = ml.location_dest_id AND dest.usage = 'customer'
+      JOIN stock_picking pick ON pick.id = ml.picking_id
+     GROUP BY pick.partner_id, ml.lot_id
+)
+SELECT (SELECT count(*) FROM down), (SELECT count(*) FROM stock), (SELECT count(*) FROM consignees)
+"""
+
 
 def timed(function, repeat, collector=False):
     """Median time of ``repeat`` runs of ``function`` and its last result.
