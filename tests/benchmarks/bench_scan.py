@@ -10,7 +10,11 @@ Three identical receipts of a serial-tracked device:
   dates, as the labels give them) and the N move lines on them by one
   ``stock.move.line.create``: the records a scan batch leaves, through the ORM, no rule checked;
 - single: the pace of one ``md.scan.scan`` call and transaction per scan, as the web client
-  sends them, measured on ``--single`` scans (default 500) and extrapolated to N.
+  sends them, measured on ``--single`` scans (default 500) and extrapolated to N;
+- single orm+lot: its floor, one transaction per unit creating its serial number
+  (``stock.lot.create``) and its picked move line (``stock.move.line.create``) through the ORM,
+  no rule checked: what Odoo itself costs per unit, its recomputation of the move's quantity
+  and picked state over every line of the receipt included.
 Target: N = 10,000 scans in under 60 s.
 
 Run on a throwaway cluster (every addon installed, no demo data):
@@ -173,6 +177,21 @@ def bench_orm_with_lots(registry, uid, receipt_id, count, run):
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def bench_single_orm(registry, uid, receipt_id, count, run):
+    """The single scan's floor: one transaction per unit creating its lot and its picked line."""
+    cpu = time.process_time()
+    start = time.perf_counter()
+    for index in range(count):
+        with registry.cursor() as cr:
+            env = api.Environment(cr, uid, {})
+            move = env["stock.picking"].browse(receipt_id).move_ids
+            lot = env["stock.lot"].create(
+                {"name": f"{run}U{index:06d}", "product_id": move.product_id.id, "expiration_date": EXPIRY}
+            )
+            env["stock.move.line"].create(picked_line(move, lot_id=lot.id))
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
 def check(registry, receipt_counts):
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -191,13 +210,14 @@ def main():
     db = odoo.tools.config["db_name"]
     registry = Registry(db)
     run = "".join(random.choices("ABCDEFGHJKLMNPQRSTUVWXYZ", k=4))
-    di, (batch_receipt, orm_receipt, lots_receipt, single_receipt), uid = setup(
-        registry, [args.count, args.count, args.count, args.single]
+    di, (batch_receipt, orm_receipt, lots_receipt, single_receipt, floor_receipt), uid = setup(
+        registry, [args.count, args.count, args.count, args.single, args.single]
     )
     batch_s, batch_cpu = bench_batch(registry, uid, di, batch_receipt, args.count, args.chunk, run)
     orm_s, orm_cpu = bench_orm(registry, uid, orm_receipt, args.count, run)
     lots_s, lots_cpu = bench_orm_with_lots(registry, uid, lots_receipt, args.count, run)
     single_s, single_cpu = bench_scans(registry, uid, di, single_receipt, args.single, run)
+    floor_s, floor_cpu = bench_single_orm(registry, uid, floor_receipt, args.single, run)
     check(
         registry,
         [
@@ -205,6 +225,7 @@ def main():
             (orm_receipt, args.count),
             (lots_receipt, args.count),
             (single_receipt, args.single),
+            (floor_receipt, args.single),
         ],
     )
     single_ms = single_s / args.single * 1000
@@ -219,6 +240,13 @@ def main():
     print(f"        {lots_s:.1f} s wall, {lots_cpu:.1f} s Odoo process CPU")
     print(f"single: {args.single} serials, one md.scan.scan call and transaction each")
     print(f"        {single_s:.1f} s wall, {single_cpu:.1f} s CPU, {single_ms:.2f} ms per scan")
+    floor_ms = floor_s / args.single * 1000
+    print(f"single orm+lot: {args.single} serials, one lot and move line create per transaction")
+    print(f"        {floor_s:.1f} s wall, {floor_cpu:.1f} s CPU, {floor_ms:.2f} ms per unit")
+    print(
+        f"ratio single/single orm+lot: {single_ms / floor_ms:.2f}x; "
+        f"what the scan adds to Odoo's own cost: {single_ms - floor_ms:.2f} ms per scan"
+    )
     print(
         f"ratio batch/orm: {batch_s / orm_s:.2f}x, batch/orm+lots: {batch_s / lots_s:.2f}x; "
         f"single scans extrapolated to {args.count}: {single_ms * args.count / 1000:.0f} s"
