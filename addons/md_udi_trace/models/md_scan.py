@@ -737,8 +737,34 @@ class MdScan(models.AbstractModel):
             )
             new_keys.append((move, lot))
             new_vals.append(vals)
-        line_of.update(zip(new_keys, line_model.create(new_vals), strict=True))
+        line_of.update(zip(new_keys, self._md_create_picked_lines(moves, new_vals), strict=True))
         return [line_of[move, lot] for move, _item, lot in entries]
+
+    @api.model
+    def _md_create_picked_lines(self, moves, vals_list):
+        """Create picked move lines of ``moves``, updating the moves' picked state and quantity
+        instead of having Odoo recompute them from every line of the move.
+
+        Odoo's computations (``stock.move._compute_picked`` and ``_compute_quantity``) read all
+        the lines of a move again on each scan: the 700th serial scanned one by one into a
+        receipt spent 5.4 ms summing 700 lines, the 10,000th would read 10,000. The result is
+        known: a move already picked stays picked when a picked line is added, and its quantity
+        grows by the lines' quantities when they are in the move's unit (the scan's lines are in
+        the product's unit; in another unit Odoo sums before converting and rounding, so those
+        moves are left to Odoo). The new quantity is set before the lines are created, so that
+        what Odoo reads while creating them (the move's reservation state) is the final value.
+        """
+        added = {}
+        for vals in vals_list:
+            added[vals["move_id"]] = added.get(vals["move_id"], 0.0) + vals["quantity"]
+        picked = moves.filtered(lambda move: move.id in added and move.picked)
+        counted = moves.filtered(lambda move: move.id in added and move.product_uom == move.product_id.uom_id)
+        fields = moves._fields
+        with self.env.protecting([([fields["picked"]], picked), ([fields["quantity"]], counted)]):
+            for move in counted:
+                # assigned while protected: stored as computed, without the inverse
+                move.quantity += added[move.id]
+            return self.env["stock.move.line"].create(vals_list)
 
     @api.model
     def _md_candidate_lines(self, moves, lot_ids):

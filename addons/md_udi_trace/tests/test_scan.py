@@ -181,6 +181,29 @@ class TestScanReceipt(ScanCase):
         self.assertEqual(sorted(lines.lot_id.mapped("name")), ["S1", "S2"])
         self.assertEqual(lines.mapped("quantity"), [1, 1])
 
+    def test_moves_quantity_and_picked_as_odoo_computes_them(self):
+        """The scan sets a move's quantity and picked state itself (not recomputed from every
+        line): the stored values are those Odoo's own computations give, also for a move in
+        another unit than the product's, which is left to Odoo."""
+        gauze_dozens = self._picking(self.warehouse.in_type_id, self.supplier, [(self.gauze, 2)])
+        gauze_dozens.move_ids.product_uom = self.env.ref("uom.product_uom_dozen")
+        for serial in ("S1", "S2", "S3"):
+            self.scan(self.receipt, self.udi(self.stent_di, serial=serial))
+        self.scan(self.receipt, self.udi(self.catheter_box_di, lot="L700"))
+        self.scan(self.receipt, self.udi(self.catheter_di, lot="L701"))
+        for _unit in range(3):
+            self.scan(gauze_dozens, f"01{self.gauze_di}")
+        moves = (self.receipt | gauze_dozens).move_ids
+        self.env.flush_all()
+        moves.invalidate_recordset(["quantity", "picked"])
+        stored = {move.product_id.name: (move.quantity, move.picked) for move in moves}
+        self.assertEqual(stored["Coronary Stent"], (3, True))
+        self.assertEqual(stored["Infusion Catheter"], (11, True))
+        for name in ("quantity", "picked"):
+            self.env.add_to_compute(moves._fields[name], moves)
+        self.assertEqual({move.product_id.name: (move.quantity, move.picked) for move in moves}, stored)
+        self.assertEqual(gauze_dozens.move_ids.quantity, 0.25, "3 units are a quarter of a dozen")
+
     def test_serial_already_scanned_refused(self):
         self.scan(self.receipt, self.udi(self.stent_di, serial="S1"))
         with self.refused("already scanned into this operation"):
