@@ -45,6 +45,42 @@ class TestGspLists(TransactionCase):
                         model.read_group(base, [], [group_by])
                     self.assertTrue(element.get("domain") or group_by or element.get("date"))
 
+    def test_gsp_record_flags_select_the_lines_of_each_list(self):
+        """The storage-in, sales and return lists select their lines by a stored flag (for their
+        indexes): the flags select exactly the lines the usage of their locations gives, for
+        the lines set in SQL at install and for those computed since, also after a location
+        changes its usage."""
+        by_usage = {
+            "md_gsp_storage_in": [
+                ("location_id.usage", "=", "supplier"),
+                ("location_dest_id.usage", "=", "internal"),
+            ],
+            "md_gsp_sale": [("location_dest_id.usage", "=", "customer")],
+            "md_gsp_return": [
+                "|",
+                ("location_id.usage", "=", "customer"),
+                ("location_dest_id.usage", "=", "supplier"),
+            ],
+        }
+        consignment = self.env["stock.location"].create({"name": "Hospital Consignment", "usage": "internal"})
+        product = self.env["product.product"].create({"name": "Suture Kit", "is_storable": True})
+        line = self.env["stock.move.line"].create(
+            {
+                "company_id": self.env.company.id,
+                "product_id": product.id,
+                "product_uom_id": product.uom_id.id,
+                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": consignment.id,
+            }
+        )
+        self.assertEqual((line.md_gsp_storage_in, line.md_gsp_sale, line.md_gsp_return), (True, False, False))
+        consignment.usage = "customer"
+        self.assertEqual((line.md_gsp_storage_in, line.md_gsp_sale, line.md_gsp_return), (False, True, False))
+        lines = self.env["stock.move.line"]
+        for flag, domain in by_usage.items():
+            with self.subTest(flag=flag):
+                self.assertEqual(lines.search([(flag, "=", True)]), lines.search(domain))
+
     def test_not_fully_received_purchases(self):
         """The purchase records' "Not Fully Received" filter compares two quantities of a line."""
         vendor = self.env["res.partner"].create({"name": "Catheter Supplier"})
