@@ -85,6 +85,7 @@ class StockMoveLine(models.Model):
 
     @api.depends("location_id.usage", "location_dest_id.usage")
     def _compute_md_gsp_records(self):
+        # GSP_RECORDS in Python (test_gsp_lists checks both against the lists' former domains)
         for line in self:
             source, destination = line.location_id.usage, line.location_dest_id.usage
             line.md_gsp_storage_in = source == "supplier" and destination == "internal"
