@@ -277,7 +277,8 @@ def standard_report_walk(env, lot):
     return calls, shown, len(opened_lots)
 
 
-BARE_SQL = """
+# The lots made from the raw lot (%s), by the manufacturing links alone.
+BARE_DOWN = """
 WITH RECURSIVE down(lot_id) AS (
     SELECT %s
   UNION
@@ -287,24 +288,21 @@ WITH RECURSIVE down(lot_id) AS (
       JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = ml.id
       JOIN stock_move_line out_ml ON out_ml.id = rel.consume_line_id
      WHERE out_ml.lot_id IS NOT NULL
-)
+)"""
+
+BARE_SQL = (
+    BARE_DOWN
+    + """
 SELECT lot_id FROM down
 """
+)
 
 # The bare SQL of the whole recall scope over the same links: BARE_SQL's lots, their on-hand
 # quants and their deliveries to customers by partner, in one statement, with none of the
 # scope's rules (no company filter, no return netting, no unbuild or repair links).
-BARE_SCOPE_SQL = """
-WITH RECURSIVE down(lot_id) AS (
-    SELECT %s
-  UNION
-    SELECT out_ml.lot_id
-      FROM down
-      JOIN stock_move_line ml ON ml.lot_id = down.lot_id AND ml.state = 'done'
-      JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = ml.id
-      JOIN stock_move_line out_ml ON out_ml.id = rel.consume_line_id
-     WHERE out_ml.lot_id IS NOT NULL
-),
+BARE_SCOPE_SQL = (
+    BARE_DOWN
+    + """,
 stock AS (
     SELECT q.lot_id, q.location_id, SUM(q.quantity)
       FROM down
@@ -322,6 +320,7 @@ consignees AS (
 )
 SELECT (SELECT count(*) FROM down), (SELECT count(*) FROM stock), (SELECT count(*) FROM consignees)
 """
+)
 
 
 def timed(function, repeat, collector=False):
